@@ -1,0 +1,10 @@
+"""A local emulator of the parts of Google Sheets v4, Drive v3 and Calendar v3 the service uses.
+
+Self-contained: nothing here imports the rest of ``tst_sheets``. Each API keeps its state
+model (``models.py``) apart from its HTTP handling (``handlers.py``), the way moto does.
+"""
+
+from tst_sheets.emulator.app import EmulatorApp, Knobs
+from tst_sheets.emulator.server import RunningEmulator, start_in_thread
+
+__all__ = ["EmulatorApp", "Knobs", "RunningEmulator", "start_in_thread"]

@@ -1,0 +1,115 @@
+"""The emulator as one WSGI application: identity, knobs, routing, errors, storage."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from tst_sheets.emulator import calendar, drive, sheets, viewer
+from tst_sheets.emulator.clock import Clock
+from tst_sheets.emulator.errors import ApiError, unauthenticated
+from tst_sheets.emulator.http import Call, Route, json_response
+from tst_sheets.emulator.knobs import Gate, Knobs, Stats
+from tst_sheets.emulator.store import Store
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EmulatorApp:
+    """Sheets v4, Drive v3 and Calendar v3 on Google's own paths, plus ``/_emulator/*``.
+
+    ``Authorization: Bearer <email>`` names the caller; Drive permissions decide access.
+    """
+
+    def __init__(self, db: str | Path = ":memory:", knobs: Knobs | None = None) -> None:
+        self.store = Store(db)
+        self.clock = Clock()
+        self.knobs = knobs or Knobs()
+        self.gate = Gate(self.knobs)
+        self.stats = Stats()
+        self.drive = drive.DriveBackend(self.clock)
+        self.sheets = sheets.SheetsBackend(self.drive, self.clock)
+        self.calendar = calendar.CalendarBackend(self.clock)
+        self.routes: list[Route] = [
+            *sheets.routes(self.sheets),
+            *drive.routes(self.drive),
+            *calendar.routes(self.calendar),
+        ]
+
+    # -- WSGI ---------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/_emulator/"):
+            return self._control(request)
+        if request.method == "GET" and viewer.handles(path):
+            return viewer.render(self, request)
+        route, params = self._match(request.method, path)
+        if route is None:
+            return json_response(
+                ApiError(404, f"Method not found: {request.method} {path}").body(), 404
+            )
+        try:
+            user = self._identity(request)
+            self.stats.record(user, route.api, route.name, route.kind)
+            self.gate.admit(route.api, user, route.kind)
+            with self.store.transaction() as txn:
+                call = Call(request, user, txn, params, request.host_url.rstrip("/"))
+                result = route.handler(call)
+        except ApiError as error:
+            return json_response(error.body(), error.code)
+        except Exception:  # the emulator answers 500 like Google instead of dying
+            traceback.print_exc()
+            return json_response(ApiError(500, "Internal error encountered.").body(), 500)
+        if isinstance(result, Response):
+            return result
+        return json_response(result if result is not None else {})
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
+        for route in self.routes:
+            if route.method != method:
+                continue
+            found = route.regex.match(path)
+            if found:
+                return route, found.groupdict()
+        return None, {}
+
+    @staticmethod
+    def _identity(request: Request) -> str:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not _EMAIL.match(token):
+            raise unauthenticated()
+        return token.lower()
+
+    # -- control endpoints for tests and benchmarks --------------------------------------
+
+    def _control(self, request: Request) -> Response:
+        path, method = request.path, request.method
+        if path == "/_emulator/stats" and method == "GET":
+            return json_response(self.stats.snapshot())
+        if path == "/_emulator/stats" and method == "DELETE":
+            self.stats.reset()
+            return json_response({})
+        if path == "/_emulator/knobs" and method == "GET":
+            return json_response(self.knobs.as_dict())
+        if path == "/_emulator/knobs" and method in ("POST", "PATCH"):
+            try:
+                self.knobs.update(request.get_json(force=True) or {})
+            except ApiError as error:
+                return json_response(error.body(), error.code)
+            self.gate.reseed()
+            return json_response(self.knobs.as_dict())
+        if path == "/_emulator/health":
+            return json_response({"ok": True})
+        return json_response(ApiError(404, f"No such control endpoint: {path}").body(), 404)

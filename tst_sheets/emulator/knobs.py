@@ -1,0 +1,111 @@
+"""Test and benchmark knobs (quota, latency, faults) and the request counter."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from tst_sheets.emulator.errors import ApiError, quota_exceeded
+
+WINDOW_SECONDS = 60.0
+
+
+@dataclass
+class Knobs:
+    """All off by default. Quotas are requests per minute; 0 means unlimited."""
+
+    quota_read_per_user: int = 0
+    quota_write_per_user: int = 0
+    quota_read_per_project: int = 0
+    quota_write_per_project: int = 0
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    seed: int | None = None
+
+    def update(self, changes: dict[str, Any]) -> None:
+        names = {f.name for f in fields(self)}
+        for key, value in changes.items():
+            if key not in names:
+                raise ApiError(400, f"Unknown knob: {key}")
+            setattr(self, key, value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Gate:
+    """Applies the knobs to each request before it is handled."""
+
+    def __init__(self, knobs: Knobs) -> None:
+        self.knobs = knobs
+        self._lock = threading.Lock()
+        self._windows: dict[tuple[str, str, str], deque[float]] = defaultdict(deque)
+        self._rng = random.Random(knobs.seed)
+
+    def reseed(self) -> None:
+        self._rng = random.Random(self.knobs.seed)
+
+    def admit(self, api: str, user: str, kind: str) -> None:
+        """Sleep the added latency, then raise a fault or a quota error if one is due."""
+        if self.knobs.latency_ms > 0:
+            time.sleep(self.knobs.latency_ms / 1000.0)
+        with self._lock:
+            if self.knobs.fault_rate > 0 and self._rng.random() < self.knobs.fault_rate:
+                if self._rng.random() < 0.5:
+                    raise ApiError(500, "Internal error encountered.")
+                raise ApiError(503, "The service is currently unavailable.")
+            self._check_quota(api, user, kind)
+
+    def _check_quota(self, api: str, user: str, kind: str) -> None:
+        now = time.monotonic()
+        limits = {
+            "user": getattr(self.knobs, f"quota_{kind}_per_user"),
+            "project": getattr(self.knobs, f"quota_{kind}_per_project"),
+        }
+        for scope, limit in limits.items():
+            if not limit:
+                continue
+            window = self._windows[(api, scope if scope == "project" else user, kind)]
+            while window and now - window[0] >= WINDOW_SECONDS:
+                window.popleft()
+            if len(window) >= limit:
+                raise quota_exceeded(api, scope, kind)
+        for scope, limit in limits.items():
+            if limit:
+                self._windows[(api, scope if scope == "project" else user, kind)].append(now)
+
+
+class Stats:
+    """Counts every request received (a rejected or faulted one too), per user, API and method."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
+
+    def record(self, user: str, api: str, method: str, kind: str) -> None:
+        with self._lock:
+            self._counts[(user, api, method, kind)] += 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        by_user: dict[str, dict[str, dict[str, int]]] = {}
+        by_api: dict[str, dict[str, int]] = {}
+        by_kind: dict[str, dict[str, int]] = {}
+        total = 0
+        with self._lock:
+            items = list(self._counts.items())
+        for (user, api, method, kind), n in items:
+            by_user.setdefault(user, {}).setdefault(api, {}).setdefault(method, 0)
+            by_user[user][api][method] += n
+            by_api.setdefault(api, {}).setdefault(method, 0)
+            by_api[api][method] += n
+            by_kind.setdefault(api, {"read": 0, "write": 0})[kind] += n
+            total += n
+        return {"total": total, "byApi": by_api, "byKind": by_kind, "byUser": by_user}
