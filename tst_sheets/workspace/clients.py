@@ -1,0 +1,70 @@
+"""One factory for every client of a target; the rest of the code cannot tell which target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gspread
+from googleapiclient.discovery import build
+
+from tst_sheets.config import Settings
+from tst_sheets.workspace.auth import google_credentials, local_credentials
+from tst_sheets.workspace.counting import CallCounter
+from tst_sheets.workspace.retry import RetryPolicy
+from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
+
+
+@dataclass
+class Workspace:
+    """The clients one job uses, sharing one call counter."""
+
+    sheets: gspread.Client
+    drive: Any  # googleapiclient Resource for Drive v3
+    calendar: Any  # googleapiclient Resource for Calendar v3
+    counter: CallCounter
+    identity: str
+    settings: Settings
+
+    def calls(self) -> dict[str, dict[str, int]]:
+        return self.counter.snapshot()
+
+
+def connect(settings: Settings | None = None, identity: str | None = None) -> Workspace:
+    """Clients for ``settings.target``: gspread for Sheets, googleapiclient for Drive/Calendar."""
+    settings = settings or Settings()
+    counter = CallCounter()
+    policy = RetryPolicy(max_attempts=settings.max_attempts, deadline_s=settings.retry_deadline_s)
+    if settings.target == "local":
+        who = identity or settings.identity
+        creds = local_credentials(who)
+        calendar_creds = local_credentials(identity or settings.calendar_subject())
+        endpoint: str | None = settings.emulator_url.rstrip("/")
+    else:
+        who = identity or "service-account"
+        creds = google_credentials(settings)
+        calendar_creds = google_credentials(settings, subject=settings.subject)
+        endpoint = None
+    session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
+    return Workspace(
+        sheets=gspread.Client(auth=creds, session=session),
+        drive=_discovery("drive", "v3", WorkspaceHttp(creds, counter, policy), endpoint),
+        calendar=_discovery(
+            "calendar", "v3", WorkspaceHttp(calendar_creds, counter, policy), endpoint
+        ),
+        counter=counter,
+        identity=who,
+        settings=settings,
+    )
+
+
+def _discovery(api: str, version: str, http: WorkspaceHttp, endpoint: str | None) -> Any:
+    options = {"api_endpoint": f"{endpoint}/{api}/{version}/"} if endpoint else None
+    return build(
+        api,
+        version,
+        http=http,
+        client_options=options,
+        static_discovery=True,
+        cache_discovery=False,
+    )
