@@ -1,0 +1,1 @@
+"""The orchestrations the CLI and the Cloud Functions share: one module per job."""

@@ -1,0 +1,111 @@
+"""The program as staff keep it in the roster spreadsheet."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+TeamState = Literal["Active", "Paused", "Withdrawn"]
+EventKind = Literal[
+    "fall_training",
+    "roundtable",
+    "principal_training",
+    "data_deadline",
+    "summer_planning",
+    "coaching_series",
+    "other",
+]
+EventMode = Literal["in_person", "virtual"]
+
+
+class DateRange(BaseModel):
+    """A closed range of days, e.g. a school break."""
+
+    start: date
+    end: date
+    label: str = ""
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Coach(BaseModel):
+    name: str
+    email: str
+    active: bool = True
+
+
+class Team(BaseModel):
+    team_id: str
+    school: str
+    focus_area: str = ""
+    tl_name: str
+    tl_email: str
+    tl_years_teaching: float | None = None
+    principal_name: str = ""
+    principal_email: str = ""
+    coach_email: str = ""
+    status: TeamState = "Active"
+    sheet_url: str = ""
+    row: int | None = Field(None, description="Roster row (1-based) this team came from.")
+
+
+class EventSpec(BaseModel):
+    """One Events row: a roundtable, a training, a deadline, a coaching series."""
+
+    key: str
+    title: str
+    kind: EventKind = "other"
+    date: date
+    start: time | None = None  # None: an all-day event
+    end: time | None = None
+    mode: EventMode = "in_person"
+    location: str = ""
+    audience: list[str] = Field(default_factory=list)
+    notes: str = ""
+    row: int | None = None
+
+
+class Attendance(BaseModel):
+    event_key: str
+    email: str
+    attended: bool
+
+
+class Observation(BaseModel):
+    team_id: str
+    date: date
+    observer: str = ""
+    notes: str = ""
+
+
+class Program(BaseModel):
+    name: str = "TST"
+    roster_id: str = ""
+    school_year_start: date
+    school_year_end: date
+    timezone: str = "America/Chicago"
+    allowed_domains: list[str] = Field(default_factory=list)
+    staff_emails: list[str] = Field(default_factory=list)
+    mid_year_data_due: date | None = None
+    end_of_year_data_due: date | None = None
+    breaks: list[DateRange] = Field(default_factory=list)
+    rollup_spreadsheet_id: str = ""
+    calendar_id: str = ""
+    coaches: list[Coach] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+    attendance: list[Attendance] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+
+    def active_teams(self) -> list[Team]:
+        return [team for team in self.teams if team.status == "Active"]
+
+    def email_allowed(self, email: str) -> bool:
+        domain = email.rsplit("@", 1)[-1].lower()
+        return any(domain == allowed.lower().lstrip("@") for allowed in self.allowed_domains)
+
+    def coach(self, email: str) -> Coach | None:
+        return next((c for c in self.coaches if c.email.lower() == email.lower()), None)
