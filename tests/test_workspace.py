@@ -1,0 +1,111 @@
+"""The workspace edge against the emulator: retries, call counting, error bodies, identity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gspread
+import pytest
+import requests
+from googleapiclient.errors import HttpError
+
+from tst_sheets.config import Settings
+from tst_sheets.emulator import RunningEmulator
+from tst_sheets.workspace import Workspace, connect
+from tst_sheets.workspace.counting import classify
+
+
+def stats(emulator: RunningEmulator) -> dict[str, object]:
+    body: dict[str, object] = requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()
+    return body
+
+
+def test_create_write_read_through_gspread(workspace: Workspace) -> None:
+    book = workspace.sheets.create("Hello")
+    book.sheet1.update([["Name", "Minutes"], ["Ana", "30"]], "A1", value_input_option="RAW")
+    assert book.sheet1.get_all_values() == [["Name", "Minutes"], ["Ana", "30"]]
+    assert workspace.calls()["sheets"]["write"] >= 1
+    assert workspace.calls()["drive"]["write"] == 1  # gspread creates through Drive
+
+
+def test_quota_429_is_retried_until_it_succeeds(
+    workspace: Workspace, knobs: Callable[..., None], emulator: RunningEmulator
+) -> None:
+    book = workspace.sheets.create("Quota")
+    knobs(quota_read_per_user=2, quota_window_s=1.0)
+    before = workspace.calls()["sheets"]["read"]
+    for _ in range(5):
+        assert book.sheet1.get_all_values() == []
+    attempts = workspace.calls()["sheets"]["read"] - before
+    assert attempts > 5, "some reads must have been answered 429 and retried"
+    seen = stats(emulator)["byKind"]["sheets"]["read"]  # type: ignore[index]
+    assert seen == workspace.calls()["sheets"]["read"], "every attempt is counted on both sides"
+
+
+def test_faults_are_retried(workspace: Workspace, knobs: Callable[..., None]) -> None:
+    book = workspace.sheets.create("Faults")
+    knobs(fault_rate=0.4, seed=7)
+    for _ in range(10):
+        book.sheet1.get_all_values()
+    assert workspace.calls()["sheets"]["read"] > 10
+
+
+def test_retries_are_bounded(settings: Settings, knobs: Callable[..., None]) -> None:
+    ws = connect(settings.model_copy(update={"max_attempts": 3}))
+    knobs(fault_rate=1.0, seed=1)
+    with pytest.raises(HttpError) as failure:
+        ws.drive.files().list().execute()
+    assert failure.value.resp.status in (500, 503)
+    assert ws.calls()["drive"]["read"] == 3
+
+
+def test_unknown_spreadsheet_gives_googles_error(workspace: Workspace) -> None:
+    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
+        workspace.sheets.open_by_key("doesNotExist1234567890")
+
+
+def test_missing_credentials_are_unauthenticated(emulator: RunningEmulator) -> None:
+    answer = requests.get(f"{emulator.url}/v4/spreadsheets/abc", timeout=5)
+    assert answer.status_code == 401
+    assert answer.json()["error"]["status"] == "UNAUTHENTICATED"
+    assert answer.json()["error"]["code"] == 401
+
+
+def test_second_identity_needs_permission(
+    workspace: Workspace, connect_as: Callable[[str], Workspace]
+) -> None:
+    book = workspace.sheets.create("Private")
+    book.sheet1.update([["secret"]], "A1")
+    other = connect_as("tl.b@school.example.org")
+    with pytest.raises(gspread.exceptions.APIError) as denied:
+        other.sheets.open_by_key(book.id).sheet1.get_all_values()
+    assert denied.value.response.status_code in (403, 404)
+    with pytest.raises(HttpError) as hidden:
+        other.drive.files().get(fileId=book.id).execute()
+    assert hidden.value.resp.status == 404
+    workspace.drive.permissions().create(
+        fileId=book.id,
+        body={"type": "user", "role": "reader", "emailAddress": "tl.b@school.example.org"},
+        sendNotificationEmail=False,
+    ).execute()
+    assert other.sheets.open_by_key(book.id).sheet1.get_all_values() == [["secret"]]
+    with pytest.raises(gspread.exceptions.APIError):
+        other.sheets.open_by_key(book.id).sheet1.update([["overwrite"]], "A1")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "expected"),
+    [
+        ("GET", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGet", ("sheets", "read")),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/x:batchUpdate", ("sheets", "write")),
+        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGetByDataFilter",
+         ("sheets", "read")),
+        ("GET", "http://127.0.0.1:1/drive/v3/files?alt=json", ("drive", "read")),
+        ("POST", "http://127.0.0.1:1/drive/v3/files/x/permissions", ("drive", "write")),
+        ("PATCH", "http://127.0.0.1:1/calendar/v3/calendars/c/events/e", ("calendar", "write")),
+    ],
+)
+def test_requests_are_classified_per_api_and_kind(
+    method: str, url: str, expected: tuple[str, str]
+) -> None:
+    assert classify(method, url) == expected
