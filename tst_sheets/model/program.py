@@ -18,6 +18,7 @@ EventKind = Literal[
     "other",
 ]
 EventMode = Literal["in_person", "virtual"]
+Day = date  # for annotations inside classes whose field is named ``date``
 
 
 class DateRange(BaseModel):
@@ -49,7 +50,7 @@ class Team(BaseModel):
     coach_email: str = ""
     status: TeamState = "Active"
     sheet_url: str = ""
-    row: int | None = Field(None, description="Roster row (1-based) this team came from.")
+    row: int | None = Field(default=None, description="Roster row (1-based) this team came from.")
 
 
 class EventSpec(BaseModel):
@@ -66,6 +67,12 @@ class EventSpec(BaseModel):
     audience: list[str] = Field(default_factory=list)
     notes: str = ""
     row: int | None = None
+    until: Day | None = Field(
+        default=None, description="coaching_series: every two weeks until (default: year end)."
+    )
+    cells: dict[str, str] = Field(
+        default_factory=dict, description="Roster cell (A1) of each field, for findings."
+    )
 
 
 class Attendance(BaseModel):

@@ -1,0 +1,1 @@
+"""TST Sheets: a teacher-leadership coaching program on Google Sheets, Drive and Calendar."""

@@ -1,0 +1,72 @@
+"""Where a team stands on each commitment as of a date, and the figures a roll-up shows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tst_sheets.model.findings import SEVERITY_ORDER, Finding
+
+CommitmentState = Literal["on_track", "due_soon", "at_risk", "behind", "unknown", "not_applicable"]
+Overall = Literal["On track", "At risk", "Behind", "Unreadable"]
+DataState = Literal["collected", "late", "due_soon", "missing", "not_due", "unknown"]
+Figure = int | float | str | bool | None
+
+
+class CommitmentStatus(BaseModel):
+    """One commitment for one team: its state, a one-line summary and the figures behind it."""
+
+    id: str
+    text: str
+    owner: str
+    status: CommitmentState
+    summary: str = ""
+    figures: dict[str, Figure] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class TeamMetrics(BaseModel):
+    """The roll-up's columns for one team (None: the commitment is not configured or not known)."""
+
+    meetings_this_month: int | None = None
+    meetings_last_month: int | None = None
+    meetings_required_per_month: int | None = None
+    coaching_sessions_this_month: int | None = None
+    coaching_minutes_this_month: int | None = None
+    checkins_to_date: int | None = None
+    checkins_expected_by_now: int | None = None
+    checkins_per_year: int | None = None
+    data_mid_year: DataState | None = None
+    data_end_of_year: DataState | None = None
+    work_plan_steps: int | None = None
+    work_plan_complete_steps: int | None = None
+    smart_goal: bool | None = None
+    last_activity: date | None = None
+    open_findings: int = 0
+
+
+class TeamStatus(BaseModel):
+    """Where one team stands as of a date: overall, per commitment, with every finding."""
+
+    team_id: str
+    school: str = ""
+    tl_name: str = ""
+    coach_email: str = ""
+    spreadsheet_id: str = ""
+    as_of: date
+    overall: Overall
+    commitments: list[CommitmentStatus] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    metrics: TeamMetrics = Field(default_factory=TeamMetrics)
+
+    def commitment(self, commitment_id: str) -> CommitmentStatus | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
+
+    def top_findings(self, limit: int = 3) -> list[Finding]:
+        """The most severe findings first (error, overdue, due soon, warning, info)."""
+        return sorted(self.findings, key=lambda f: f.sort_key())[:limit]
+
+    def open_findings(self, worse_than: str = "info") -> list[Finding]:
+        return [f for f in self.findings if SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[worse_than]]
