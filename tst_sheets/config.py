@@ -17,29 +17,41 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TST_", extra="ignore")
 
     target: Literal["local", "google"] = Field(
-        "local", description="local: the emulator at emulator_url; google: the real APIs."
+        default="local", description="local: the emulator at emulator_url; google: the real APIs."
     )
-    emulator_url: str = Field("http://127.0.0.1:8787", description="Base URL of the emulator.")
+    emulator_url: str = Field(
+        default="http://127.0.0.1:8787", description="Base URL of the emulator."
+    )
     identity: str = Field(
-        "tst-service@tst.example.org",
+        default="tst-service@tst.example.org",
         description="Local target only: the acting user's email (the emulator's bearer token).",
     )
     credentials: Literal["adc", "key-file"] = Field(
-        "adc", description="google target: Application Default Credentials or a key file."
+        default="adc", description="google target: Application Default Credentials or a key file."
     )
-    key_file: Path | None = Field(None, description="Service-account key file (credentials=key-file).")
+    key_file: Path | None = Field(
+        default=None, description="Service-account key file (credentials=key-file)."
+    )
     subject: str | None = Field(
-        None,
+        default=None,
         description="Workspace user the Calendar client acts as (domain-wide delegation); "
         "locally, the identity that organizes events.",
     )
-    roster_id: str | None = Field(None, description="The program roster spreadsheet id.")
-    program: str = Field("TST", description="Program key used to find the roster and workbooks.")
-    timezone: str = Field("America/Chicago", description="Default program time zone.")
-    as_of: date | None = Field(None, description="Evaluate commitments as of this date.")
-    templates_dir: Path = Field(DEFAULT_TEMPLATES, description="Where sheet_templates/ lives.")
-    max_attempts: int = Field(6, ge=1, description="Attempts per request, retries included.")
-    retry_deadline_s: float = Field(90.0, gt=0, description="Give up retrying after this long.")
+    roster_id: str | None = Field(default=None, description="The program roster spreadsheet id.")
+    program: str = Field(
+        default="TST", description="Program key used to find the roster and workbooks."
+    )
+    timezone: str = Field(default="America/Chicago", description="Default program time zone.")
+    as_of: date | None = Field(default=None, description="Evaluate commitments as of this date.")
+    templates_dir: Path = Field(
+        default=DEFAULT_TEMPLATES, description="Where sheet_templates/ lives."
+    )
+    max_attempts: int = Field(
+        default=6, ge=1, description="Attempts per request, retries included."
+    )
+    retry_deadline_s: float = Field(
+        default=90.0, gt=0, description="Give up retrying after this long."
+    )
 
     def calendar_subject(self) -> str:
         return self.subject or self.identity

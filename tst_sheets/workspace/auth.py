@@ -8,6 +8,9 @@ Scopes, and why each:
 - ``calendar.app.created``: create the program's own secondary calendar and manage events on
   it, and nothing else of anyone's calendars. Inviting attendees from a service account needs
   domain-wide delegation with a ``subject`` (a program staff user).
+- ``calendar.calendarlist.readonly``: only the names of the subject's calendars, so a program
+  calendar that a crashed run created but never recorded in the roster is found again
+  (``calendarList.list`` is not open to ``calendar.app.created``). Never any events.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from tst_sheets.config import Settings
 
 SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DRIVE_SCOPES = ("https://www.googleapis.com/auth/drive.file",)
-CALENDAR_SCOPES = ("https://www.googleapis.com/auth/calendar.app.created",)
+CALENDAR_SCOPES = (
+    "https://www.googleapis.com/auth/calendar.app.created",
+    "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
+)
 ALL_SCOPES = SHEETS_SCOPES + DRIVE_SCOPES + CALENDAR_SCOPES
 _TOKEN_URI = "https://oauth2.googleapis.com/token"
 
