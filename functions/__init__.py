@@ -1,0 +1,1 @@
+"""Cloud Functions entry points (see ``main.py``)."""

@@ -1,0 +1,229 @@
+"""Cloud Functions entry points: thin HTTP wrappers over ``tst_sheets.jobs``.
+
+Every function takes POST with a JSON body (or query parameters; the body wins):
+``roster`` (default ``TST_ROSTER_ID``), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
+in ``TST_TIMEZONE``), ``dryRun`` and ``full`` where the job has them. It answers the job's
+result in the CLI's ``--json`` shape; a bad request gets 400 (405 for a wrong method) with
+``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
+without its details, so no stack trace or internal text reaches a caller.
+
+The repository root's ``main.py`` re-exports these so ``gcloud functions deploy --source .``
+finds them; see ``cloudbuild.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import flask
+import functions_framework
+import gspread
+from pydantic import BaseModel
+
+from tst_sheets.config import Settings
+from tst_sheets.workspace import Workspace, connect
+
+log = logging.getLogger("tst_sheets.functions")
+
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+_STATUS = {400: "INVALID_ARGUMENT", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL"}
+
+
+class BadRequest(Exception):
+    """A request the caller must fix; ``status`` is 400 or 405."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    roster_id: str
+    as_of: date
+    dry_run: bool = False
+    full: bool = False
+
+
+Job = Callable[[Workspace, JobRequest], BaseModel]
+
+
+# -- the functions ---------------------------------------------------------------------------
+
+
+@functions_framework.http
+def provision(request: flask.Request) -> flask.Response:
+    """Create, share or upgrade every team workbook the roster lists (``dryRun``: plan only)."""
+    return _serve(request, {"roster", "dryRun"}, _provision)
+
+
+@functions_framework.http
+def collect(request: flask.Request) -> flask.Response:
+    """Read every team workbook and check it against the commitments as of ``asOf``."""
+    return _serve(request, {"roster", "asOf"}, _collect)
+
+
+@functions_framework.http
+def rollup(request: flask.Request) -> flask.Response:
+    """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too)."""
+    return _serve(request, {"roster", "asOf", "full"}, _rollup)
+
+
+@functions_framework.http
+def calendar_sync(request: flask.Request) -> flask.Response:
+    """Put the roster's program events on participants' calendars (``dryRun``: plan only)."""
+    return _serve(request, {"roster", "dryRun"}, _calendar_sync)
+
+
+# The jobs are imported when called, so a cold start loads only the one a function needs.
+
+
+def _provision(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.provision import provision as job
+
+    return job(ws, req.roster_id, dry_run=req.dry_run)
+
+
+def _collect(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.collect import collect as job
+
+    return job(ws, req.roster_id, req.as_of)
+
+
+def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.rollup import rollup as job
+
+    return job(ws, req.roster_id, req.as_of, full=req.full)
+
+
+def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.calendar import sync_calendar as job
+
+    return job(ws, req.roster_id, dry_run=req.dry_run)
+
+
+# -- the shared shell ------------------------------------------------------------------------
+
+
+def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Response:
+    """Parse, connect, check the roster, run the job; map every failure to a clean answer."""
+    try:
+        settings = load_settings()
+        job_request = parse_request(request, settings, accepts)
+        ws = connect(settings)
+        check_roster(ws, job_request.roster_id)
+        result = job(ws, job_request)
+    except BadRequest as error:
+        return _error(error.status, error.message)
+    except Exception:  # logged with its traceback; the caller learns only that it failed
+        log.exception("function failed: %s %s", request.method, request.path)
+        return _error(500, "Internal error; the details are in the function's logs.")
+    return _json(result.model_dump(by_alias=True, mode="json"), 200)
+
+
+def load_settings() -> Settings:
+    """Settings from ``TST_*``; an empty subject is none, and the templates fall back to the
+    deployed source tree's copy."""
+    settings = Settings()
+    if not settings.subject:  # the deploy passes TST_SUBJECT= when there is no delegation
+        settings = settings.model_copy(update={"subject": None})
+    if "TST_TEMPLATES_DIR" not in os.environ and not settings.templates_dir.is_dir():
+        # A non-editable install puts the package in site-packages, away from the templates.
+        settings = settings.model_copy(update={"templates_dir": _SOURCE_ROOT / "sheet_templates"})
+    return settings
+
+
+def parse_request(request: flask.Request, settings: Settings, accepts: set[str]) -> JobRequest:
+    """The one place a function's input is read and validated."""
+    if request.method != "POST":
+        raise BadRequest(f"Method {request.method} is not allowed; call it with POST.", 405)
+    params = {**request.args.to_dict(), **_json_body(request)}
+    unknown = sorted(set(params) - accepts)
+    if unknown:
+        expected = ", ".join(sorted(accepts))
+        raise BadRequest(f"Unknown parameter(s) {', '.join(unknown)}; expected: {expected}.")
+    roster = params.get("roster") or settings.roster_id
+    if not isinstance(roster, str) or not roster.strip():
+        raise BadRequest("No roster: pass 'roster' (a spreadsheet id) or set TST_ROSTER_ID.")
+    return JobRequest(
+        roster_id=roster.strip(),
+        as_of=_as_of(params.get("asOf"), settings),
+        dry_run=_flag(params, "dryRun"),
+        full=_flag(params, "full"),
+    )
+
+
+def _json_body(request: flask.Request) -> dict[str, Any]:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as error:
+        raise BadRequest(f"The body is not valid JSON: {error}.") from error
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object, e.g. {\"asOf\": \"2026-11-23\"}.")
+    return body
+
+
+def _as_of(value: Any, settings: Settings) -> date:
+    if value is None or value == "":
+        return settings.as_of or datetime.now(ZoneInfo(settings.timezone)).date()
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise BadRequest(f"asOf must be a date written YYYY-MM-DD, got {value!r}.") from error
+
+
+def _flag(params: dict[str, Any], name: str) -> bool:
+    value = params.get(name, False)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise BadRequest(f"{name} must be true or false, got {value!r}.")
+
+
+def check_roster(ws: Workspace, roster_id: str) -> None:
+    """One cheap metadata read, so an unknown or unshared roster is the caller's 400."""
+    try:
+        ws.sheets.http_client.fetch_sheet_metadata(roster_id, params={"fields": "spreadsheetId"})
+    except gspread.exceptions.APIError as error:
+        if error.code not in (400, 403, 404):
+            raise
+        raise BadRequest(
+            f"Roster {roster_id!r} cannot be opened as {ws.identity}: check the id, and share "
+            "the roster spreadsheet with the function's service account."
+        ) from error
+
+
+def _error(status: int, message: str) -> flask.Response:
+    body = {"error": {"code": status, "message": message, "status": _STATUS[status]}}
+    response = _json(body, status)
+    if status == 405:
+        response.headers["Allow"] = "POST"
+    return response
+
+
+def _json(body: Any, status: int) -> flask.Response:
+    return flask.Response(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status=status,
+        mimetype="application/json",
+    )

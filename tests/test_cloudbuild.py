@@ -1,0 +1,213 @@
+"""cloudbuild.yaml: every function deployed private, tested first, and scheduled with OIDC."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = yaml.safe_load((ROOT / "cloudbuild.yaml").read_text())
+STEPS: list[dict[str, Any]] = BUILD["steps"]
+BUILTINS = {"PROJECT_ID", "PROJECT_NUMBER", "BUILD_ID", "LOCATION"}
+_REF = re.compile(r"\$(\$|\{(\w+)\}|(\w+))")
+
+
+def http_functions(path: Path) -> set[str]:
+    """Names decorated ``@functions_framework.http`` in a source file."""
+    tree = ast.parse(path.read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(ast.unparse(d) == "functions_framework.http" for d in node.decorator_list)
+    }
+
+
+ENTRY_POINTS = http_functions(ROOT / "functions" / "main.py")
+
+
+def gcloud_args(step: dict[str, Any]) -> list[str]:
+    return [str(a) for a in step.get("args", [])] if step.get("entrypoint") == "gcloud" else []
+
+
+def flag(args: list[str], name: str) -> str | None:
+    for arg in args:
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+DEPLOYS = [s for s in STEPS if gcloud_args(s)[:2] == ["functions", "deploy"]]
+INVOKERS = [s for s in STEPS if gcloud_args(s)[:2] == ["functions", "add-invoker-policy-binding"]]
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Cloud Build's substitution: ``$$`` is a dollar, ``$X``/``${X}`` must be known."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) == "$":
+            return "$"
+        name = match.group(2) or match.group(3)
+        if name not in values:
+            raise KeyError(f"cloudbuild.yaml refers to unknown substitution ${name}")
+        return values[name]
+
+    return _REF.sub(one, text)
+
+
+def substitution_values(**overrides: str) -> dict[str, str]:
+    values = {"PROJECT_ID": "demo-project", "PROJECT_NUMBER": "1", "BUILD_ID": "b", "LOCATION": "x"}
+    for key, default in BUILD["substitutions"].items():
+        values[key] = substitute(str(default), values)
+    values.update(overrides)
+    return values
+
+
+# -- the functions ---------------------------------------------------------------------------
+
+
+def test_the_functions_module_has_the_four_entry_points() -> None:
+    assert {"provision", "collect", "rollup", "calendar_sync"} <= ENTRY_POINTS
+
+
+def test_every_function_is_deployed_once() -> None:
+    deployed = [flag(gcloud_args(s), "--entry-point") for s in DEPLOYS]
+    assert sorted(deployed) == sorted(ENTRY_POINTS)  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize("step", DEPLOYS, ids=lambda s: s["id"])
+def test_each_deploy_is_private_gen2_on_its_own_service_account(step: dict[str, Any]) -> None:
+    args = gcloud_args(step)
+    for required in ("--gen2", "--trigger-http", "--no-allow-unauthenticated"):
+        assert required in args
+    assert "--allow-unauthenticated" not in args
+    assert flag(args, "--runtime") == "python312"
+    assert flag(args, "--source") == "."
+    assert flag(args, "--region") == "${_REGION}"
+    assert flag(args, "--service-account") == "${_SERVICE_ACCOUNT}"
+    env = dict(pair.split("=", 1) for pair in (flag(args, "--set-env-vars") or "").split(","))
+    assert env["TST_TARGET"] == "google"
+    assert env["TST_ROSTER_ID"] == "${_ROSTER_ID}"
+    assert env["TST_SUBJECT"] == "${_SUBJECT}"
+    assert step["waitFor"] == ["tests"], "deploy only after the tests pass"
+
+
+def test_no_function_is_ever_public() -> None:
+    text = (ROOT / "cloudbuild.yaml").read_text()
+    assert "--allow-unauthenticated" not in text
+    assert "allUsers" not in text and "allAuthenticatedUsers" not in text
+
+
+def test_the_tests_run_first() -> None:
+    tests = next(s for s in STEPS if s["id"] == "tests")
+    assert tests["args"] == [".ci/run"]
+
+
+def test_the_scheduler_account_may_invoke_every_function() -> None:
+    names = {gcloud_args(s)[2] for s in DEPLOYS}
+    bound = {gcloud_args(s)[2] for s in INVOKERS}
+    assert bound == names
+    for step in INVOKERS:
+        assert flag(gcloud_args(step), "--member") == "serviceAccount:${_SCHEDULER_SA}"
+
+
+# -- substitutions -----------------------------------------------------------------------------
+
+
+def test_every_substitution_is_defined_and_used() -> None:
+    text = (ROOT / "cloudbuild.yaml").read_text()
+    body = text.split("\nsteps:", 1)[1]
+    used = {m.group(2) or m.group(3) for m in _REF.finditer(body) if m.group(1) != "$"}
+    defined = set(BUILD["substitutions"])
+    assert used - defined - BUILTINS == set()
+    assert defined - used == set(), "Cloud Build rejects a substitution the steps never use"
+    for key in ("_PROJECT", "_REGION", "_SERVICE_ACCOUNT", "_ROSTER_ID", "_SUBJECT",
+                "_SCHEDULER_SA", "_ROLLUP_SCHEDULE", "_CALENDAR_SCHEDULE", "_PROVISION_SCHEDULE"):
+        assert key in defined
+    assert BUILD["options"]["dynamicSubstitutions"] is True
+
+
+# -- the schedules, run with a stand-in gcloud --------------------------------------------------
+
+
+def run_script(step_id: str, tmp_path: Path, **env: str) -> tuple[int, list[list[str]]]:
+    """Run a bash step after substitution, with a fake ``gcloud`` that records its calls."""
+    step = next(s for s in STEPS if s["id"] == step_id)
+    assert step["entrypoint"] == "bash" and step["args"][0] == "-c"
+    script = substitute(step["args"][1], substitution_values(_ROSTER_ID="roster-1"))
+    log = tmp_path / "calls.jsonl"
+    fake = tmp_path / "bin" / "gcloud"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import json, os, sys\n"
+        "args = sys.argv[1:]\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(args) + '\\n')\n"
+        "if args[:2] == ['functions', 'describe']:\n"
+        "    print(f'https://{args[2]}-abc-uc.a.run.app')\n"
+        "if args[:3] == ['scheduler', 'jobs', 'create'] and os.environ.get('JOBS_EXIST'):\n"
+        "    sys.exit('ALREADY_EXISTS')\n"
+    )
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={"PATH": f"{fake.parent}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return result.returncode, calls
+
+
+def scheduler_calls(calls: list[list[str]], verb: str) -> list[list[str]]:
+    return [c for c in calls if c[:4] == ["scheduler", "jobs", verb, "http"]]
+
+
+def assert_oidc(call: list[str]) -> None:
+    uri = flag(call, "--uri")
+    assert uri and uri.startswith("https://")
+    scheduler_sa = "tst-scheduler@demo-project.iam.gserviceaccount.com"
+    assert flag(call, "--oidc-service-account-email") == scheduler_sa
+    assert flag(call, "--oidc-token-audience") == uri
+    assert flag(call, "--http-method") == "POST"
+
+
+def test_schedules_are_created_with_oidc(tmp_path: Path) -> None:
+    code, calls = run_script("schedules", tmp_path)
+    assert code == 0
+    created = scheduler_calls(calls, "create")
+    assert {c[4] for c in created} == {"tst-rollup-nightly", "tst-calendar-daily", "tst-provision"}
+    targets = {flag(c, "--uri") for c in created}
+    functions = ("tst-rollup", "tst-calendar-sync", "tst-provision")
+    assert targets == {f"https://{name}-abc-uc.a.run.app" for name in functions}
+    for call in created:
+        assert_oidc(call)
+    rollup = next(c for c in created if c[4] == "tst-rollup-nightly")
+    assert flag(rollup, "--schedule") == BUILD["substitutions"]["_ROLLUP_SCHEDULE"]
+    assert scheduler_calls(calls, "update") == []
+
+
+def test_schedules_are_updated_when_they_exist(tmp_path: Path) -> None:
+    code, calls = run_script("schedules", tmp_path, JOBS_EXIST="1")
+    assert code == 0
+    updated = scheduler_calls(calls, "update")
+    assert len(updated) == 3
+    for call in updated:
+        assert_oidc(call)
+
+
+def test_the_build_stops_without_a_roster(tmp_path: Path) -> None:
+    step = next(s for s in STEPS if s["id"] == "check")
+    script = substitute(step["args"][1], substitution_values())
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=10)
+    assert result.returncode != 0
+    assert "_ROSTER_ID" in result.stderr

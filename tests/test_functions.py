@@ -1,0 +1,247 @@
+"""The Cloud Functions through functions-framework's own app, against the emulator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import functions_framework
+import pytest
+from flask.testing import FlaskClient
+from pydantic import BaseModel
+
+from tst_sheets.emulator import RunningEmulator
+from tst_sheets.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = str(ROOT / "functions" / "main.py")
+FUNCTIONS = ("provision", "collect", "rollup", "calendar_sync")
+
+ClientFor = Callable[..., FlaskClient]
+
+
+@pytest.fixture
+def client_for(monkeypatch: pytest.MonkeyPatch) -> ClientFor:
+    """A test client of one function, configured from the environment as when deployed.
+
+    Its backend is a closed port: requests rejected before any call need no emulator.
+    """
+    monkeypatch.setenv("TST_TARGET", "local")
+    monkeypatch.setenv("TST_EMULATOR_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("TST_RETRY_DEADLINE_S", "10")
+    for name in ("TST_ROSTER_ID", "TST_AS_OF", "TST_IDENTITY", "TST_SUBJECT"):
+        monkeypatch.delenv(name, raising=False)
+
+    def make(target: str, source: str = SOURCE) -> FlaskClient:
+        # create_app records its target in the environment; keep that inside this test.
+        monkeypatch.setenv("FUNCTION_TARGET", target)
+        monkeypatch.setenv("FUNCTION_SIGNATURE_TYPE", "http")
+        return functions_framework.create_app(target=target, source=source).test_client()
+
+    return make
+
+
+@pytest.fixture
+def live_client_for(
+    client_for: ClientFor, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> ClientFor:
+    """The same, against a fresh emulator (settings are read per request)."""
+    monkeypatch.setenv("TST_EMULATOR_URL", emulator.url)
+    return client_for
+
+
+def error_of(response: Any) -> str:
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == response.status_code
+    message: str = body["error"]["message"]
+    return message
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_get_is_not_allowed(client_for: ClientFor, name: str) -> None:
+    response = client_for(name).get("/?roster=abc")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert "POST" in error_of(response)
+
+
+@pytest.mark.parametrize("name", ["collect", "rollup"])
+@pytest.mark.parametrize("as_of", ["2026-13-01", "11/23/2026", "2026-2-3", "tomorrow", "20261123"])
+def test_bad_as_of_is_a_400_that_says_what_is_expected(
+    client_for: ClientFor, name: str, as_of: str
+) -> None:
+    response = client_for(name).post("/", json={"roster": "abc", "asOf": as_of})
+    assert response.status_code == 400
+    message = error_of(response)
+    assert "YYYY-MM-DD" in message
+    assert as_of in message
+
+
+def test_bad_as_of_in_the_query_too(client_for: ClientFor) -> None:
+    response = client_for("rollup").post("/?roster=abc&asOf=2026-02-30")
+    assert response.status_code == 400
+    assert "asOf" in error_of(response)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_missing_roster_is_a_400(client_for: ClientFor, name: str) -> None:
+    response = client_for(name).post("/", json={})
+    assert response.status_code == 400
+    assert "TST_ROSTER_ID" in error_of(response)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_unknown_roster_is_a_400_naming_it(live_client_for: ClientFor, name: str) -> None:
+    response = live_client_for(name).post("/", json={"roster": "no-such-roster"})
+    assert response.status_code == 400
+    message = error_of(response)
+    assert "no-such-roster" in message
+    assert "share" in message
+
+
+def test_roster_from_the_environment_is_checked_too(
+    live_client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TST_ROSTER_ID", "env-roster")
+    response = live_client_for("provision").post("/")
+    assert response.status_code == 400
+    assert "env-roster" in error_of(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "fragment"),
+    [
+        ("provision", {"roster": "r", "asOf": "2026-11-23"}, "Unknown parameter(s) asOf"),
+        ("rollup", {"roster": "r", "as_of": "2026-11-23"}, "as_of"),
+        ("calendar_sync", {"roster": "r", "dryRun": "maybe"}, "dryRun must be true or false"),
+        ("rollup", {"roster": "r", "full": 3}, "full must be true or false"),
+    ],
+)
+def test_bad_parameters_are_named(
+    client_for: ClientFor, name: str, body: dict[str, Any], fragment: str
+) -> None:
+    response = client_for(name).post("/", json=body)
+    assert response.status_code == 400
+    assert fragment in error_of(response)
+
+
+@pytest.mark.parametrize("data", ["{not json", "[1, 2]", '"roster"'])
+def test_a_body_that_is_not_a_json_object_is_a_400(client_for: ClientFor, data: str) -> None:
+    response = client_for("collect").post("/", data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in error_of(response)
+
+
+def test_a_failure_is_a_500_without_a_trace(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret detail from /srv/tst_sheets/internal.py")
+
+    # The function module binds ``connect`` when create_app executes it.
+    monkeypatch.setattr("tst_sheets.workspace.connect", explode)
+    client = client_for("rollup")
+    with caplog.at_level(logging.ERROR, logger="tst_sheets.functions"):
+        response = client.post("/", json={"roster": "abc", "asOf": "2026-11-23"})
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    assert "secret" not in text
+    assert "logs" in error_of(response)
+    assert any("secret detail" in (r.exc_text or "") for r in caplog.records)
+
+
+def test_an_unreachable_backend_is_a_500_without_a_trace(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TST_MAX_ATTEMPTS", "1")  # the backend is a closed port
+    response = client_for("provision").post("/", json={"roster": "abc"})
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    assert "127.0.0.1" not in text
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_the_root_main_py_exposes_every_function(client_for: ClientFor, name: str) -> None:
+    """``gcloud functions deploy --source .`` loads the root ``main.py``."""
+    response = client_for(name, source=str(ROOT / "main.py")).get("/")
+    assert response.status_code == 405
+
+
+# -- the jobs, answering through the functions ----------------------------------------------------
+
+
+@pytest.fixture
+def roster(workspace: Workspace) -> str:
+    """The sample program's roster, as ``tst-sheets init`` makes it on the emulator."""
+    from tst_sheets.jobs.provision import init_roster
+
+    return init_roster(workspace, "TST").roster_spreadsheet_id
+
+
+def json_keys(model: type[BaseModel]) -> set[str]:
+    """The top-level keys of a result's ``model_dump(by_alias=True)``: the CLI's ``--json``."""
+    return {f.alias or name for name, f in model.model_fields.items() if not f.exclude}
+
+
+def test_provision_answers_with_the_cli_json(live_client_for: ClientFor, roster: str) -> None:
+    from tst_sheets.jobs.provision import ProvisionResult
+
+    client = live_client_for("provision")
+    planned = client.post("/", json={"roster": roster, "dryRun": True})
+    assert planned.status_code == 200, planned.get_data(as_text=True)
+    response = client.post("/", json={"roster": roster})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == json_keys(ProvisionResult)
+    assert len(body["created"]) >= 4
+    assert body["calls"]["sheets"]["write"] >= len(body["created"])
+    again = client.post(f"/?roster={roster}").get_json()
+    assert again["created"] == [] and len(again["existing"]) == len(body["created"])
+
+
+def test_rollup_answers_with_findings_that_carry_cells(
+    live_client_for: ClientFor, roster: str, workspace: Workspace
+) -> None:
+    from tst_sheets.jobs.provision import provision
+    from tst_sheets.jobs.rollup import RollupResult
+
+    provision(workspace, roster)
+    response = live_client_for("rollup").post("/", json={"roster": roster, "asOf": "2026-11-23"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == json_keys(RollupResult)
+    assert body["teams"] >= 4 and body["rollupSpreadsheetId"]
+    assert any(f["tab"] and f["cell"] and f["link"] for f in body["findings"])
+    full = live_client_for("rollup").post("/", json={"roster": roster, "full": "true"})
+    assert full.status_code == 200
+
+
+def test_calendar_sync_answers_and_takes_the_roster_from_the_environment(
+    live_client_for: ClientFor, roster: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tst_sheets.calendar_sync import CalendarResult
+
+    monkeypatch.setenv("TST_ROSTER_ID", roster)
+    client = live_client_for("calendar_sync")
+    response = client.post("/")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == json_keys(CalendarResult)
+    assert body["created"]
+    again = client.post("/").get_json()
+    assert again["created"] == [] and again["unchanged"]
+
+
+def test_collect_answers(live_client_for: ClientFor, roster: str, workspace: Workspace) -> None:
+    collect_job = pytest.importorskip("tst_sheets.jobs.collect")
+    from tst_sheets.jobs.provision import provision
+
+    provision(workspace, roster)
+    response = live_client_for("collect").post("/", json={"roster": roster, "asOf": "2026-11-23"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert set(response.get_json()) == json_keys(collect_job.CollectResult)
