@@ -26,7 +26,11 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulat
 @pytest.fixture
 def settings(emulator: RunningEmulator) -> Settings:
     return Settings(
-        target="local", emulator_url=emulator.url, identity=SERVICE, retry_deadline_s=20.0
+        target="local",
+        emulator_url=emulator.url,
+        identity=SERVICE,
+        retry_deadline_s=20.0,
+        retry_base_delay_s=0.05,  # the same policy, on a test's time scale
     )
 
 

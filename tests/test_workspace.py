@@ -33,7 +33,7 @@ def test_quota_429_is_retried_until_it_succeeds(
 ) -> None:
     book = workspace.sheets.create("Quota")
     book.sheet1.update([["x"]], "A1")
-    knobs(quota_read_per_user=2, quota_window_s=1.0)
+    knobs(quota_read_per_user=2, quota_window_s=0.5)
     before = workspace.calls()["sheets"]["read"]
     for _ in range(5):
         assert book.sheet1.get_all_values() == [["x"]]

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     max_attempts: int = Field(
         default=6, ge=1, description="Attempts per request, retries included."
     )
+    retry_base_delay_s: float = Field(
+        default=0.5, gt=0, description="First backoff delay; each retry doubles it (jittered)."
+    )
     retry_deadline_s: float = Field(
         default=90.0, gt=0, description="Give up retrying after this long."
     )

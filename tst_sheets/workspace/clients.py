@@ -34,7 +34,11 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
     """Clients for ``settings.target``: gspread for Sheets, googleapiclient for Drive/Calendar."""
     settings = settings or Settings()
     counter = CallCounter()
-    policy = RetryPolicy(max_attempts=settings.max_attempts, deadline_s=settings.retry_deadline_s)
+    policy = RetryPolicy(
+        max_attempts=settings.max_attempts,
+        deadline_s=settings.retry_deadline_s,
+        base_delay_s=settings.retry_base_delay_s,
+    )
     if settings.target == "local":
         who = identity or settings.identity
         creds = local_credentials(who)
