@@ -34,6 +34,43 @@ def print_json(data: Any) -> None:
 
 
 @app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Emulator port (0: any free port).")] = 0,
+    serve: Annotated[bool, typer.Option(help="Keep the emulator and viewer up until Ctrl-C.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the whole program on a fresh local emulator: provision, collect, roll up, calendar."""
+    from tst_sheets import demo as demo_run
+    from tst_sheets.demo_report import render, step_progress
+
+    ctx = demo_run.start(port=port)
+    try:
+        if as_json:
+            summary = demo_run.run(ctx)
+            print_json(summary.model_dump(by_alias=True, mode="json"))
+        else:
+            console.print(f"Emulator at {ctx.emulator.url} (data in {ctx.data_dir})")
+            with step_progress(console) as on_step:
+                summary = demo_run.run(ctx, on_step)
+            render(console, summary)
+        if serve:
+            err_console.print(f"Serving {ctx.emulator.url} until Ctrl-C")
+            _wait_forever()
+    finally:
+        ctx.emulator.stop()
+
+
+def _wait_forever() -> None:
+    import time
+
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        err_console.print("Stopped.")
+
+
+@app.command()
 def emulator(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8787,
@@ -72,6 +109,169 @@ def emulator(
         console.print("Stopped.")
     finally:
         running.server.server_close()
+
+
+# -- calendar (issue 8) ------------------------------------------------------------------------
+
+
+def _calendar_roster(roster: str | None) -> tuple[Any, str]:
+    """Settings and the roster id (``--roster`` or ``TST_ROSTER_ID``)."""
+    from tst_sheets.config import Settings
+
+    settings = Settings()
+    roster_id = roster or settings.roster_id
+    if not roster_id:
+        err_console.print("No roster: pass --roster ID or set TST_ROSTER_ID.")
+        raise typer.Exit(2)
+    return settings, roster_id
+
+
+@app.command("calendar")
+def calendar_command(
+    roster: Annotated[str | None, typer.Option(help="Roster spreadsheet id.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Put the roster's Events on participants' calendars and the teams' Program Events tabs."""
+    from tst_sheets.jobs.calendar import sync_calendar
+    from tst_sheets.workspace import connect
+
+    settings, roster_id = _calendar_roster(roster)
+    result = sync_calendar(connect(settings), roster_id, dry_run=dry_run)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    from tst_sheets.calendar_report import render_calendar_result
+
+    render_calendar_result(console, result)
+
+
+@app.command("export-ics")
+def export_ics(
+    roster: Annotated[str | None, typer.Option(help="Roster spreadsheet id.")] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the iCalendar file.")] = Path(
+        "program.ics"
+    ),
+    team: Annotated[str | None, typer.Option(help="Only the events of this Team ID.")] = None,
+) -> None:
+    """Write the program's events as an .ics file for people outside Google Workspace."""
+    from tst_sheets.jobs.calendar import export_ics as job
+    from tst_sheets.workspace import connect
+
+    settings, roster_id = _calendar_roster(roster)
+    export = job(connect(settings), roster_id, team=team)
+    out.write_bytes(export.data)
+    console.print(f"Wrote {export.events} events to [bold]{out}[/]")
+    for finding in export.findings:
+        err_console.print(f"{finding.tab}!{finding.cell}: {finding.found} ({finding.expected})")
+
+
+# -- init and provision (issue 5) --------------------------------------------------------------
+
+
+@app.command("init")
+def init_command(
+    program: Annotated[
+        str | None, typer.Option(help="Program name (default: TST_PROGRAM, else TST).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create the program roster (or find it by its Drive labels), pre-filled with the school
+    year's events. On the local emulator it also holds the sample program's coaches and teams."""
+    from tst_sheets.config import Settings
+    from tst_sheets.jobs.provision import init_roster
+    from tst_sheets.workspace import connect
+
+    result = init_roster(connect(Settings()), program)
+    if as_json:
+        print_json(result.model_dump(by_alias=True, mode="json"))
+        return
+    from tst_sheets.provision_report import render_init
+
+    render_init(console, result)
+
+
+@app.command("provision")
+def provision_command(
+    roster: Annotated[
+        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create, upgrade and share one workbook per Active team; report who got access."""
+    from tst_sheets.config import Settings
+    from tst_sheets.jobs.provision import provision
+    from tst_sheets.workspace import connect
+
+    settings = Settings()
+    ws = connect(settings)
+    roster_id = roster or settings.roster_id
+    try:
+        if as_json:
+            result = provision(ws, roster_id, dry_run=dry_run)
+            print_json(result.model_dump(by_alias=True, mode="json"))
+            return
+        from tst_sheets.provision_report import render_provision, team_progress
+
+        with team_progress(console) as bar:
+            task = bar.task_ids[0]
+
+            def step(done: int, total: int, team_id: str) -> None:
+                bar.update(task, completed=done, total=total, description=team_id)
+
+            result = provision(ws, roster_id, dry_run=dry_run, progress=step)
+    except LookupError as error:
+        err_console.print(str(error))
+        raise typer.Exit(2) from error
+    render_provision(console, result)
+
+
+# -- rollup (issue 7) ---------------------------------------------------------------------------
+
+
+@app.command("rollup")
+def rollup_command(
+    roster: Annotated[
+        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate as of YYYY-MM-DD (default: today).")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Read every workbook (a cold run).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Write the coach roll-up: read what changed, check every team, update the roll-up."""
+    from datetime import date
+
+    from tst_sheets.config import Settings
+    from tst_sheets.jobs.rollup import rollup
+    from tst_sheets.workspace import connect
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
+        raise typer.Exit(2) from error
+    ws = connect(Settings())
+    try:
+        if as_json:
+            result = rollup(ws, roster, day, full=full)
+            print_json(result.model_dump(by_alias=True, mode="json"))
+            return
+        from tst_sheets.rollup_report import read_progress, render_rollup
+
+        with read_progress(console) as bar:
+            task = bar.task_ids[0]
+
+            def step(done: int, total: int, team_id: str) -> None:
+                bar.update(task, completed=done, total=total, description=team_id)
+
+            result = rollup(ws, roster, day, full=full, progress=step)
+    except LookupError as error:
+        err_console.print(str(error))
+        raise typer.Exit(2) from error
+    render_rollup(console, result)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,9 @@ from tst_sheets.templates import (
     normalize_header,
 )
 
-READ_COLUMNS = "A1:AZ"  # open-ended rows; 52 columns leaves room for a TL's own columns
+# The whole tab: Google answers 400 "exceeds grid limits" to a range past the tab's last column,
+# and a TL may add or delete columns, so no fixed width is safe. "" makes a title-only range.
+READ_COLUMNS = ""
 
 # template tab key → (TeamRecord field, row model)
 TAB_MODELS: dict[str, tuple[str, type[Row]]] = {
@@ -85,7 +87,7 @@ def data_tabs(template: WorkbookTemplate) -> list[TabSpec]:
 def ranges_to_read(
     template: WorkbookTemplate, titles: Mapping[str, str] | None = None
 ) -> list[str]:
-    """One A1 range per data tab, titles quoted, for ONE ``values.batchGet``.
+    """One whole-tab range per data tab, titles quoted, for ONE ``values.batchGet``.
 
     ``titles`` (tab key → title actually in the workbook) reads tabs a TL renamed to an alias.
     """

@@ -1,0 +1,268 @@
+"""The roll-up under Google's quota: the project's roll-up against a naive gspread reader.
+
+Builds N teams (default 50) of realistic data on an in-process emulator (a season of entries
+typed by each TL, with the usual mistakes), turns on the emulator's per-user quota — Google's
+60 reads and 60 writes per minute, multiplied by a factor chosen so the naive reader's run
+takes about a minute — and prints, side by side:
+
+- the project's ``rollup`` (cold: no roll-up yet) and a naive reader (``open_by_key``, then
+  ``get_all_records`` for every tab of every team): Sheets calls per team, total calls, 429s,
+  wall time, and the ratios;
+- the project's warm runs: nothing changed, then 5 teams changed, then ``--full``.
+
+    python bench/rollup.py [--teams 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+from gspread.exceptions import APIError, GSpreadException
+from rich.console import Console
+from rich.table import Table
+
+from tst_sheets.config import Settings
+from tst_sheets.emulator import start_in_thread
+from tst_sheets.jobs.provision import init_roster, provision
+from tst_sheets.jobs.rollup import RollupResult, rollup
+from tst_sheets.model import Program, Team
+from tst_sheets.sample import sample_program, sample_teams
+from tst_sheets.sample.entries import Quirks, season, type_season
+from tst_sheets.workspace import Workspace, connect
+
+AS_OF = date(2026, 11, 23)
+GOOGLE_PER_MINUTE = 60
+SCHOOLS = "schools.example.edu"
+NAIVE_USER = "maya.thompson@tst.example.org"  # program staff: may open every workbook
+console = Console(width=140)
+
+
+# --- the cohort ----------------------------------------------------------------------------------
+
+
+def bench_program(n: int) -> Program:
+    """N teams modelled on the 12 sample teams, each with its own TL and principal."""
+    base = sample_program()
+    samples = sample_teams()
+    coaches = [c.email for c in base.coaches]
+    teams = []
+    for i in range(n):
+        s = samples[i % len(samples)].team
+        teams.append(s.model_copy(update={
+            "team_id": f"T{i + 1:02d}", "school": f"{s.school} #{i // len(samples) + 1}",
+            "tl_email": f"tl{i + 1:02d}@{SCHOOLS}",
+            "principal_email": f"principal{i + 1:02d}@{SCHOOLS}",
+            "coach_email": coaches[i % len(coaches)], "sheet_url": "", "row": None}))
+    return base.model_copy(update={"teams": teams})
+
+
+def quirks(i: int) -> Quirks:
+    """The mistakes real teams make, spread over the cohort."""
+    return Quirks(
+        missed_month=date(2026, 10, 1) if i % 5 == 1 else None,
+        short_session=i % 7 == 2,
+        typed_in_date="'=IMPORTXML(\"http://example.org\",\"//a\")" if i % 11 == 3 else None,
+        no_goal=i % 13 == 4,
+    )
+
+
+def build_cohort(settings: Settings, n: int) -> tuple[str, dict[str, str], Program]:
+    ws = connect(settings)
+    program = bench_program(n)
+    roster_id = init_roster(ws, program=program).roster_spreadsheet_id
+    books = {r.team_id: r.spreadsheet_id for r in provision(ws, roster_id).created}
+    samples = sample_teams()
+    for i, team in enumerate(program.teams):
+        members = [(m.name, m.address()) for m in samples[i % len(samples)].members]
+        rows = season(team, members, AS_OF, quirks(i))
+        type_season(connect(settings, team.tl_email), books[team.team_id], rows)
+    return roster_id, books, program
+
+
+# --- the two readers ---------------------------------------------------------------------------
+
+
+def count_429s(ws: Workspace) -> Callable[[], int]:
+    """How many 429 answers the Sheets client got (each one retried)."""
+    seen = [0]
+
+    def hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code == 429:
+            seen[0] += 1
+
+    ws.sheets.http_client.session.hooks["response"].append(hook)
+    return lambda: seen[0]
+
+
+def naive_read(ws: Workspace, books: dict[str, str]) -> int:
+    """The reader a script would write: open each workbook, then every tab's records."""
+    records = 0
+    for book_id in books.values():
+        spreadsheet = ws.sheets.open_by_key(book_id)
+        for worksheet in spreadsheet.worksheets():
+            try:
+                records += len(worksheet.get_all_records())
+            except GSpreadException:  # e.g. a header row with blanks: the call was made anyway
+                continue
+    return records
+
+
+class Measure:
+    """Sheets calls, 429s and wall time of one run."""
+
+    def __init__(self, ws: Workspace, rejected: Callable[[], int]) -> None:
+        self.ws, self.rejected = ws, rejected
+        self.before = ws.calls()
+        self.rejected_before = rejected()
+        self.started = time.perf_counter()
+
+    def done(self) -> dict[str, Any]:
+        calls = self.ws.counter.since(self.before)
+        rejected = self.rejected() - self.rejected_before
+        return {"seconds": time.perf_counter() - self.started, "rejected": rejected,
+                "reads": calls["sheets"]["read"] - rejected, "writes": calls["sheets"]["write"],
+                "drive": calls["drive"]["read"] + calls["drive"]["write"]}
+
+
+def project_run(ws: Workspace, rejected: Callable[[], int], roster_id: str, full: bool = False
+                ) -> tuple[dict[str, Any], RollupResult]:
+    measure = Measure(ws, rejected)
+    result = rollup(ws, roster_id, AS_OF, full=full)
+    out = measure.done()
+    out["start_here"] = len(result.start_here_written)
+    return out, result
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def side_by_side(n: int, first: dict[str, Any], cold: dict[str, Any], naive: dict[str, Any]
+                 ) -> Table:
+    table = Table(title=f"Reading {n} teams under quota: the project's roll-up vs a naive reader")
+    for column in ("", "roll-up, first run", "roll-up --full", "naive gspread reader",
+                   "naive / first run", "naive / --full"):
+        table.add_column(column, justify="right")
+
+    def total(m: dict[str, Any]) -> int:
+        return int(m["reads"] + m["writes"])
+
+    def row(label: str, value: Callable[[dict[str, Any]], float], fmt: str = "{:.0f}") -> None:
+        ratios = [f"{value(naive) / value(m):.1f}x" if value(m) else "" for m in (first, cold)]
+        table.add_row(label, *(fmt.format(value(m)) for m in (first, cold, naive)), *ratios)
+
+    row("Sheets reads per team", lambda m: m["reads"] / n, "{:.2f}")
+    row("Sheets calls per team", lambda m: total(m) / n, "{:.2f}")
+    row("Sheets reads", lambda m: m["reads"])
+    table.add_row("Sheets writes: roll-up + roster", str(first["writes"] - first["start_here"]),
+                  str(cold["writes"] - cold["start_here"]), "0", "", "")
+    table.add_row("Sheets writes: teams' Start Here", str(first["start_here"]),
+                  str(cold["start_here"]), "0", "", "")
+    row("Sheets calls for the roll-up (all but Start Here)",
+        lambda m: total(m) - m.get("start_here", 0))
+    row("Sheets calls total", total)
+    table.add_row("429 answers (retried, not counted above)", str(first["rejected"]),
+                  str(cold["rejected"]), str(naive["rejected"]), "", "")
+    row("wall time (s)", lambda m: m["seconds"], "{:.1f}")
+    return table
+
+
+def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
+    table = Table(title="The project's roll-up, cold and warm")
+    for column in ("run", "teams read", "Sheets reads", "roll-up writes", "Start Here writes",
+                   "Sheets calls", "Drive calls", "wall time"):
+        table.add_column(column, justify="right")
+    for name, m, result in rows:
+        rollup_writes = m["writes"] - m["start_here"]
+        table.add_row(name, str(result.read), str(m["reads"]), str(rollup_writes),
+                      str(m["start_here"]), str(m["reads"] + m["writes"]), str(m["drive"]),
+                      f"{m['seconds']:.2f} s")
+    return table
+
+
+def change_teams(settings: Settings, program: Program, books: dict[str, str], k: int) -> None:
+    """k TLs log one more meeting (one values.append each, as the TL)."""
+    for team in program.teams[:k]:
+        tl = connect(settings, team.tl_email)
+        tl.sheets.http_client.values_append(
+            books[team.team_id], "Meetings!A1", params={"valueInputOption": "USER_ENTERED"},
+            body={"values": [["2026-11-21", "40", team.tl_name, "Walkthrough debrief", ""]]})
+
+
+def team_names(teams: list[Team]) -> str:
+    return ", ".join(t.team_id for t in teams)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, default=50, help="teams in the cohort")
+    args = parser.parse_args()
+    n = args.teams
+    with tempfile.TemporaryDirectory() as tmp:
+        running = start_in_thread(Path(tmp) / "bench.db")
+        try:
+            # generous retries: under quota a request may wait out most of a minute
+            settings = Settings(target="local", emulator_url=running.url, max_attempts=60,
+                                retry_deadline_s=600)
+            console.print(f"Building {n} teams (provision + a season typed by each TL)…")
+            started = time.perf_counter()
+            roster_id, books, program = build_cohort(settings, n)
+            console.print(f"  done in {time.perf_counter() - started:.1f} s")
+
+            naive_calls = n * (2 + len(sample_tabs(settings, books)))
+            factor = max(1, math.ceil(naive_calls / GOOGLE_PER_MINUTE) - 1)
+            quota = GOOGLE_PER_MINUTE * factor
+            requests.post(f"{running.url}/_emulator/knobs", timeout=5, json={
+                "quota_read_per_user": quota, "quota_write_per_user": quota}).raise_for_status()
+            console.print(f"Quota on: Google's {GOOGLE_PER_MINUTE} reads and writes per minute "
+                          f"per user x factor [bold]{factor}[/] = {quota} per minute (the naive "
+                          f"reader needs ~{naive_calls} reads).")
+
+            ws = connect(settings)
+            rejected = count_429s(ws)
+            first, first_result = project_run(ws, rejected, roster_id)
+            naive_ws = connect(settings, NAIVE_USER)
+            naive_rejected = count_429s(naive_ws)
+            measure = Measure(naive_ws, naive_rejected)
+            naive_read(naive_ws, books)
+            naive = measure.done()
+            cold, cold_result = project_run(ws, rejected, roster_id, full=True)
+            console.print(side_by_side(n, first, cold, naive))
+
+            warm0, warm0_result = project_run(ws, rejected, roster_id)
+            change_teams(settings, program, books, 5)
+            warm5, warm5_result = project_run(ws, rejected, roster_id)
+            console.print(runs_table([
+                ("first run (creates the roll-up)", first, first_result),
+                ("--full (every workbook read)", cold, cold_result),
+                ("warm, 0 changed", warm0, warm0_result),
+                (f"warm, 5 changed ({team_names(program.teams[:5])})", warm5, warm5_result),
+            ]))
+            cold_result = first_result
+            statuses = ", ".join(f"{k} {v}" for k, v in cold_result.by_status.items())
+            console.print(f"Teams by status: {statuses}. Roll-up: {cold_result.url}")
+        finally:
+            running.stop()
+
+
+def sample_tabs(settings: Settings, books: dict[str, str]) -> list[str]:
+    """The tabs of one team workbook (the naive reader reads each of them)."""
+    ws = connect(settings)
+    meta = ws.sheets.http_client.fetch_sheet_metadata(
+        next(iter(books.values())), params={"fields": "sheets.properties.title"})
+    return [s["properties"]["title"] for s in meta["sheets"]]
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except APIError as error:  # a bench that cannot finish says why, without a traceback
+        console.print(f"[red]API error: {error}[/]")
+        raise SystemExit(1) from error

@@ -1,0 +1,441 @@
+"""Provisioning through the emulator and the real client libraries: create, share, upgrade,
+converge after a crash, and do nothing when nothing changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from googleapiclient.errors import HttpError
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name
+
+from tst_sheets.config import DEFAULT_TEMPLATES, Settings
+from tst_sheets.jobs.provision import ProvisionResult, init_roster, provision
+from tst_sheets.model import Coach, Program, Team
+from tst_sheets.provision import (
+    MemberRow,
+    Wanted,
+    decode_granted,
+    encode_granted,
+    granted_changes,
+    plan_sharing,
+    program_year,
+    render_workbook,
+    wanted_people,
+)
+from tst_sheets.readback import ranges_to_read, read_workbook
+from tst_sheets.roster import read_roster, seed_events
+from tst_sheets.sample import OUTSIDE_MEMBER, sample_program
+from tst_sheets.templates import load_template
+from tst_sheets.workbooks import (
+    Permission,
+    create_spreadsheet,
+    list_spreadsheets,
+    of_program,
+)
+from tst_sheets.workbooks import labels as workbook_labels
+from tst_sheets.workspace import Workspace, connect
+
+SERVICE = "tst-service@tst.example.org"
+SCHOOLS = "schools.example.edu"
+COACH = "dana.whitfield@tst.example.org"
+STAFF = "maya.thompson@tst.example.org"
+TL_A = f"alicia.gomez@{SCHOOLS}"
+TL_B = f"derek.washington@{SCHOOLS}"
+TODAY = date(2026, 11, 23)
+TEAM_COLUMNS = ["Name", "Email", "Role", "Subject / Grade", "Joined", "Left", "Notes"]
+
+
+def two_teams() -> Program:
+    teams = [
+        Team(team_id="A", school="Tubman Elementary", tl_name="Alicia Gomez", tl_email=TL_A,
+             principal_name="Karen Mitchell", principal_email=f"karen.mitchell@{SCHOOLS}",
+             coach_email=COACH),
+        Team(team_id="B", school="Clemente Middle", tl_name="Derek Washington", tl_email=TL_B,
+             principal_name="Samuel Ortiz", principal_email=f"samuel.ortiz@{SCHOOLS}",
+             coach_email=COACH),
+    ]
+    return Program(
+        name="TST", school_year_start=date(2026, 8, 17), school_year_end=date(2027, 6, 10),
+        allowed_domains=[SCHOOLS, "tst.example.org"], staff_emails=[STAFF],
+        coaches=[Coach(name="Dana Whitfield", email=COACH)], teams=teams,
+        events=seed_events(2026),
+    )
+
+
+@pytest.fixture
+def service(settings: Settings) -> Workspace:
+    """The service, evaluating as of the issue's date."""
+    return connect(settings.model_copy(update={"as_of": TODAY}))
+
+
+@pytest.fixture
+def roster_id(service: Workspace) -> str:
+    return init_roster(service, program=two_teams()).roster_spreadsheet_id
+
+
+def writes(result: ProvisionResult) -> dict[str, int]:
+    return {api: counts["write"] for api, counts in result.calls.items()}
+
+
+def books(ws: Workspace) -> dict[str, str]:
+    found = of_program(list_spreadsheets(ws), "TST", "team")
+    return {f.team_id: f.id for f in found}
+
+
+def writers(ws: Workspace, book_id: str) -> set[str]:
+    reply = ws.drive.permissions().list(
+        fileId=book_id, fields="permissions(emailAddress,role,type)").execute()
+    return {p["emailAddress"].lower() for p in reply["permissions"]
+            if p["type"] == "user" and p["role"] in ("writer", "owner")}
+
+
+def team_tab(ws: Workspace, book_id: str) -> list[list[Any]]:
+    reply = ws.sheets.http_client.values_get(book_id, absolute_range_name("Team"))
+    return list(reply.get("values", []))
+
+
+def write_team_tab(ws: Workspace, book_id: str, rows: list[list[str]], start: int = 2) -> None:
+    rng = absolute_range_name("Team", f"A{start}")
+    ws.sheets.http_client.values_update(book_id, rng, params={"valueInputOption": "RAW"},
+                                        body={"values": rows})
+
+
+# --- pure: whom to share with -----------------------------------------------------------------
+
+
+def test_wanted_people_follow_the_rules() -> None:
+    program = two_teams()
+    team = program.teams[0]
+    members = [
+        MemberRow(email="a@schools.example.edu", cell="B3"),
+        MemberRow(email=OUTSIDE_MEMBER, cell="B4"),
+        MemberRow(email="gone@schools.example.edu", cell="B5", left=date(2026, 10, 30)),
+        MemberRow(email="later@schools.example.edu", cell="B6", left=date(2027, 1, 15)),
+    ]
+    wanted = wanted_people(program, team, members, TODAY)
+    assert set(wanted.people) == {TL_A, team.principal_email, COACH, STAFF,
+                                  "a@schools.example.edu", "later@schools.example.edu"}
+    assert wanted.departed == {"gone@schools.example.edu"}
+    (finding,) = wanted.findings
+    assert finding.found.startswith("not shared: outside allowed domains")
+    assert (finding.tab, finding.cell) == ("Team", "B4")
+    withdrawn = team.model_copy(update={"status": "Withdrawn"})
+    assert set(wanted_people(program, withdrawn, None, TODAY).people) == {COACH, STAFF}
+
+
+def perm(email: str, role: str = "writer", kind: str = "user") -> Permission:
+    return Permission(id=email, type=kind, role=role, email_address=email)
+
+
+def test_plan_removes_only_what_the_service_granted() -> None:
+    team = two_teams().teams[0]
+    wanted = Wanted(people={"tl@x.org": "TL", "new@x.org": "member"},
+                    departed={"gone@x.org", "hand-gone@x.org"})
+    perms = [perm(SERVICE, "owner"), perm("tl@x.org"), perm("gone@x.org"),
+             perm("hand-gone@x.org"), perm("friend@x.org", "reader"),
+             Permission(id="anyoneWithLink", type="anyone", role="reader")]
+    plan = plan_sharing(team, wanted, {"tl@x.org", "gone@x.org"}, perms, SERVICE)
+    assert [g.email for g in plan.create] == ["new@x.org"]
+    assert [g.email for g in plan.remove] == ["gone@x.org"]
+    assert plan.granted == {"tl@x.org", "new@x.org"}
+    rules = sorted(f.rule for f in plan.findings)
+    assert rules == ["sharing.added_by_hand", "sharing.added_by_hand", "sharing.public_by_hand"]
+    unknown = plan_sharing(team, Wanted(people={"tl@x.org": "TL"}), {"tl@x.org", "m@x.org"},
+                           [perm("tl@x.org"), perm("m@x.org")], SERVICE, members_known=False)
+    assert unknown.remove == []  # the Team tab could not be read: nobody loses access
+
+
+def test_the_grant_record_fits_drive_limits_and_round_trips() -> None:
+    emails = {f"person.number{i}@schools.example.edu" for i in range(40)} | {STAFF}
+    props = encode_granted(emails)
+    assert all(len(k.encode()) + len(v.encode()) <= 124 for k, v in props.items())
+    assert len(props) < 25
+    assert decode_granted(props) == emails
+    assert granted_changes(props, emails) == {}
+    fewer = granted_changes(props, {STAFF})
+    assert decode_granted({k: v for k, v in {**props, **fewer}.items() if v}) == {STAFF}
+
+
+# --- through the emulator -------------------------------------------------------------------------
+
+
+def test_each_tl_opens_only_their_own_workbook_and_the_coach_opens_both(
+    service: Workspace, roster_id: str, connect_as: Callable[[str], Workspace]
+) -> None:
+    result = provision(service, roster_id)
+    assert sorted(r.team_id for r in result.created) == ["A", "B"]
+    ids = books(service)
+    tl_a = connect_as(TL_A)
+    tl_a.sheets.open_by_key(ids["A"]).worksheet("Meetings")
+    with pytest.raises(PermissionError) as denied:  # gspread's name for Google's 403
+        tl_a.sheets.open_by_key(ids["B"])
+    cause = denied.value.__cause__
+    assert isinstance(cause, APIError) and cause.response.status_code == 403
+    assert cause.response.json()["error"]["status"] == "PERMISSION_DENIED"
+    coach = connect_as(COACH)
+    for book in ids.values():
+        titles = [w.title for w in coach.sheets.open_by_key(book).worksheets()]
+        assert titles[:2] == ["Start Here", "Team"] and "Program Events" in titles
+    assert writers(service, ids["A"]) == {SERVICE, TL_A, f"karen.mitchell@{SCHOOLS}", COACH,
+                                          STAFF}
+
+
+def test_creation_costs_and_a_second_run_writes_nothing(
+    service: Workspace, roster_id: str
+) -> None:
+    first = provision(service, roster_id)
+    people = len(first.shared)
+    assert people == 8  # TL, principal, coach, staff for each of two teams
+    assert first.calls["sheets"]["write"] == 2 + 1  # a create each + the roster's URLs
+    assert first.calls["drive"]["write"] == 2 + people  # a label each + a permission each
+    assert first.calls["calendar"] == {"read": 0, "write": 0}
+    second = provision(service, roster_id)
+    assert writes(second) == {"sheets": 0, "drive": 0, "calendar": 0}
+    assert second.created == [] and sorted(r.team_id for r in second.existing) == ["A", "B"]
+    assert second.calls["drive"]["read"] == 1  # one files.list, permissions included
+    dumped = second.model_dump(by_alias=True)
+    assert set(dumped) == {"created", "existing", "upgraded", "shared", "unshared", "findings",
+                           "calls"}
+    read = read_roster(service, roster_id)
+    urls = {t.team_id: t.sheet_url for t in read.program.teams}
+    assert urls == {k: f"https://docs.google.com/spreadsheets/d/{v}/edit"
+                    for k, v in books(service).items()}
+
+
+def test_dry_run_writes_nothing(service: Workspace, roster_id: str) -> None:
+    plan = provision(service, roster_id, dry_run=True)
+    assert sorted(r.team_id for r in plan.created) == ["A", "B"]
+    assert writes(plan) == {"sheets": 0, "drive": 0, "calendar": 0}
+    assert books(service) == {}
+
+
+def test_members_on_the_team_tab_get_access_next_run_except_outsiders_and_leavers(
+    service: Workspace, roster_id: str, connect_as: Callable[[str], Workspace]
+) -> None:
+    provision(service, roster_id)
+    book = books(service)["A"]
+    tl = connect_as(TL_A)
+    write_team_tab(tl, book, [
+        ["Sam Lee", f"sam.lee@{SCHOOLS}", "Impact Team Member", "Grade 6", "2026-09-01", ""],
+        ["Kelsey Morgan", OUTSIDE_MEMBER, "Impact Team Member", "Grade 5", "2026-09-01", ""],
+        ["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "Impact Team Member", "Grade 7", "2026-09-01", ""],
+    ], start=4)
+    second = provision(service, roster_id)
+    assert {g.email for g in second.shared} == {f"sam.lee@{SCHOOLS}", f"ana.ortiz@{SCHOOLS}"}
+    outside = [f for f in second.findings if f.rule == "sharing.outside_domain"]
+    assert len(outside) == 1 and outside[0].cell == "B5"
+    assert "not shared: outside allowed domains" in outside[0].found
+    assert OUTSIDE_MEMBER not in writers(service, book)
+    connect_as(f"sam.lee@{SCHOOLS}").sheets.open_by_key(book)
+
+    # Ana leaves; a colleague is added by hand and stays (reported, not touched)
+    write_team_tab(tl, book, [["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "", "", "", "2026-11-01"]],
+                   start=6)
+    tl.drive.permissions().create(fileId=book, body={
+        "type": "user", "role": "writer", "emailAddress": f"friend@{SCHOOLS}"},
+        sendNotificationEmail=False).execute()
+    third = provision(service, roster_id)
+    assert [g.email for g in third.unshared] == [f"ana.ortiz@{SCHOOLS}"]
+    assert f"ana.ortiz@{SCHOOLS}" not in writers(service, book)
+    assert f"friend@{SCHOOLS}" in writers(service, book)
+    assert any(f.rule == "sharing.added_by_hand" and f"friend@{SCHOOLS}" in f.found
+               for f in third.findings)
+    with pytest.raises(PermissionError):
+        connect_as(f"ana.ortiz@{SCHOOLS}").sheets.open_by_key(book)
+    fourth = provision(service, roster_id)
+    assert writes(fourth) == {"sheets": 0, "drive": 0, "calendar": 0}
+
+
+def test_a_withdrawn_team_loses_the_access_the_service_granted(
+    service: Workspace, roster_id: str
+) -> None:
+    provision(service, roster_id)
+    book = books(service)["B"]
+    read = read_roster(service, roster_id)
+    status = read.cell("teams", next(t.row for t in read.program.teams if t.team_id == "B")
+                       or 0, "status")
+    assert status is not None
+    service.sheets.http_client.values_update(roster_id, status,
+                                             params={"valueInputOption": "RAW"},
+                                             body={"values": [["Withdrawn"]]})
+    result = provision(service, roster_id)
+    assert {g.email for g in result.unshared} == {TL_B, f"samuel.ortiz@{SCHOOLS}"}
+    assert writers(service, book) == {SERVICE, COACH, STAFF}
+
+
+def test_reordered_and_added_columns_keep_sharing_and_readback_working(
+    service: Workspace, roster_id: str, connect_as: Callable[[str], Workspace]
+) -> None:
+    provision(service, roster_id)
+    book = books(service)["A"]
+    tl = connect_as(TL_A)
+    rows = [["Our team (fall 2026)"], [],
+            ["Email", "My notes", "Left", "Name", "Role", "Subject / Grade", "Joined"],
+            [TL_A, "me", "", "Alicia Gomez", "Teacher Liaison", "Grade 3", "2026-08-17"],
+            [f"omar.haddad@{SCHOOLS}", "", "", "Omar Haddad", "", "Grade 4", "2026-09-02"]]
+    tl.sheets.http_client.values_clear(book, absolute_range_name("Team"))
+    tl.sheets.http_client.values_update(book, absolute_range_name("Team", "A1"),
+                                        params={"valueInputOption": "USER_ENTERED"},
+                                        body={"values": rows})
+    result = provision(service, roster_id)
+    assert [g.email for g in result.shared] == [f"omar.haddad@{SCHOOLS}"]
+    assert result.unshared == []
+    template = load_template("team_workbook", DEFAULT_TEMPLATES)
+    ranges = ranges_to_read(template)
+    reply = service.sheets.http_client.values_batch_get(
+        book, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE",
+                              "dateTimeRenderOption": "SERIAL_NUMBER"})
+    program = two_teams()
+    record = read_workbook(reply["valueRanges"], team_id="A", spreadsheet_id=book,
+                           template=template, school_year=program_year(program))
+    assert [m.email for m in record.members] == [TL_A, f"omar.haddad@{SCHOOLS}"]
+    assert record.members[1].joined == date(2026, 9, 2)
+
+
+def _v2_templates(tmp_path: Path) -> Path:
+    """A v2 template: a new Meetings column, a new tab, a new note and a new dropdown."""
+    directory = tmp_path / "templates_v2"
+    shutil.copytree(DEFAULT_TEMPLATES, directory)
+    path = directory / "team_workbook.yaml"
+    raw = yaml.safe_load(path.read_text())
+    raw["version"] = 2
+    tabs = {t["key"]: t for t in raw["tabs"]}
+    tabs["meetings"]["columns"].append(
+        {"key": "agenda", "header": "Agenda Link", "type": "url", "note": "A link to the agenda."})
+    tabs["goals"]["columns"][2]["note"] = "Where the number comes from."
+    tabs["sprints"]["columns"][0].update(type="choice", allowed=["Sprint 1", "Sprint 2"])
+    raw["tabs"].insert(9, {"key": "reflections", "title": "Reflections", "columns": [
+        {"key": "date", "header": "Date", "type": "date"},
+        {"key": "reflection", "header": "Reflection"}]})
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return directory
+
+
+def full_grids(ws: Workspace, book: str) -> dict[str, list[list[Any]]]:
+    meta = ws.sheets.http_client.fetch_sheet_metadata(book)
+    titles = [s["properties"]["title"] for s in meta["sheets"]]
+    reply = ws.sheets.http_client.values_batch_get(
+        book, [absolute_range_name(t) for t in titles], params={"valueRenderOption": "FORMULA"})
+    return {t: r.get("values", []) for t, r in zip(titles, reply["valueRanges"], strict=True)}
+
+
+def test_upgrade_v1_to_v2_leaves_every_typed_cell_unchanged(
+    service: Workspace, settings: Settings, roster_id: str, tmp_path: Path,
+    connect_as: Callable[[str], Workspace],
+) -> None:
+    provision(service, roster_id)
+    book = books(service)["A"]
+    tl = connect_as(TL_A)
+    meetings = [["Minutes", "Date", "Attendees", "Focus", "Decisions / Next Steps", "", "Room"],
+                [45, "9/8/2026", "Alicia, Sam", "Baseline data", "Score samples", "", "114"],
+                [30, "Sept 22", "Alicia", "=1+1", "", "", "", "far right"]]
+    tl.sheets.http_client.values_update(book, absolute_range_name("Meetings", "A1"),
+                                        params={"valueInputOption": "USER_ENTERED"},
+                                        body={"values": meetings})
+    goal = [["Because no more than 60% ...", "Other"]]
+    tl.sheets.http_client.values_update(book, absolute_range_name("Goals", "A3"),
+                                        params={"valueInputOption": "RAW"}, body={"values": goal})
+    before = full_grids(service, book)
+
+    upgraded = connect(settings.model_copy(update={"as_of": TODAY,
+                                                    "templates_dir": _v2_templates(tmp_path)}))
+    result = provision(upgraded, roster_id)
+    assert sorted(r.team_id for r in result.upgraded) == ["A", "B"]
+    assert result.calls["sheets"]["write"] == 2 and result.calls["drive"]["write"] == 2
+    after = full_grids(service, book)
+    assert "Reflections" in after
+    for title, grid in before.items():
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                assert _cell(after[title], r, c) == value, (title, r, c)
+    added = {(title, r, c) for title, grid in after.items() if title in before
+             for r, row in enumerate(grid) for c, v in enumerate(row)
+             if v != "" and _cell(before[title], r, c) in ("", None)}
+    assert added == {("Meetings", 0, 8)}  # after the last used column (H: "far right")
+    assert after["Meetings"][0][8] == "Agenda Link"
+    again = provision(upgraded, roster_id)
+    assert writes(again) == {"sheets": 0, "drive": 0, "calendar": 0}
+    assert sorted(r.team_id for r in again.existing) == ["A", "B"]
+
+
+def _cell(grid: list[list[Any]], r: int, c: int) -> Any:
+    return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+
+
+class Killed(Exception):
+    """Stands for the process dying: raised from the job's own progress hook."""
+
+
+def test_a_run_killed_after_k_creates_ends_with_exactly_n_workbooks(
+    service: Workspace, settings: Settings
+) -> None:
+    program = sample_program()
+    roster_id = init_roster(service, program=program).roster_spreadsheet_id
+    active = sorted(t.team_id for t in program.active_teams())
+
+    def die_after_five(done: int, total: int, team_id: str) -> None:
+        if done == 5:
+            raise Killed(team_id)
+
+    with pytest.raises(Killed):
+        provision(service, roster_id, progress=die_after_five)
+    assert len(books(service)) == 5
+    rerun = provision(service, roster_id)
+    assert len(rerun.created) == len(active) - 5 and len(rerun.existing) == 5
+    assert sorted(books(service)) == active
+    assert len(of_program(list_spreadsheets(service), "TST", "team")) == len(active)
+
+
+def test_a_workbook_created_but_never_labelled_is_adopted_not_duplicated(
+    service: Workspace, roster_id: str
+) -> None:
+    """The run died between spreadsheets.create and files.update: the next run finds the
+    workbook by the developerMetadata the create carried."""
+    program = two_teams()
+    template = load_template("team_workbook", DEFAULT_TEMPLATES)
+    labels = workbook_labels("team", "TST", template, "A")
+    orphan = create_spreadsheet(service, render_workbook(template, program, program.teams[0],
+                                                         labels))
+    result = provision(service, roster_id)
+    assert [r.team_id for r in result.created] == ["B"]
+    assert books(service) == {"A": orphan, "B": books(service)["B"]}
+    assert TL_A in writers(service, orphan)
+
+
+def test_faults_half_way_converge_without_duplicates(
+    settings: Settings, knobs: Callable[..., None]
+) -> None:
+    """Requests fail at random and are not retried; every run that survives its reads
+    reports the failed teams as findings; once the faults stop, one run converges."""
+    service = connect(settings.model_copy(update={"as_of": TODAY}))
+    program = sample_program()
+    roster_id = init_roster(service, program=program).roster_spreadsheet_id
+    fragile = connect(settings.model_copy(update={"as_of": TODAY, "max_attempts": 1}))
+    knobs(fault_rate=0.1, seed=11)
+    failed = 0
+    for _ in range(4):
+        try:
+            result = provision(fragile, roster_id)
+        except (APIError, HttpError):
+            failed += 1  # died reading the roster or listing Drive: nothing written
+            continue
+        failed += sum(f.rule == "provision.failed" for f in result.findings)
+    knobs(fault_rate=0.0)
+    assert failed > 0
+    final = provision(service, roster_id)
+    assert [f for f in final.findings if f.rule.startswith("provision.")] == []
+    found = of_program(list_spreadsheets(service), "TST", "team")
+    assert sorted(f.team_id for f in found) == sorted(t.team_id for t in program.active_teams())
+    for book in found:
+        team = next(t for t in program.teams if t.team_id == book.team_id)
+        assert {team.tl_email, team.principal_email, team.coach_email} <= writers(service,
+                                                                                  book.id)
+    settled = provision(service, roster_id)
+    assert writes(settled) == {"sheets": 0, "drive": 0, "calendar": 0}

@@ -1,0 +1,100 @@
+"""What one roll-up run leaves for the next, kept in the roll-up itself (a hidden tab).
+
+The deployed function has no disk that survives between runs, so the state lives where the
+roll-up lives: compressed JSON in column A of a hidden, protected, service-owned tab. It is
+read with the roll-up's one metadata read and written in the same ``batchUpdate`` as the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tst_sheets.model import TeamRecord
+
+STATE_MARKER = "tst-rollup-state v1"
+CHUNK_CHARS = 40_000  # a cell holds at most 50,000 characters
+
+
+class SheetLayout(BaseModel):
+    """What the service itself added to one tab, so the next run can take it away again."""
+
+    title: str
+    rules: int = 0
+    filter_views: list[int] = Field(default_factory=list)
+    charts: list[int] = Field(default_factory=list)
+
+
+class StartHereLayout(BaseModel):
+    """Where things are on one team's Start Here tab, as last read (see ``start_here``)."""
+
+    sheet_id: int
+    title: str
+    block_row: int = Field(description="1-based row of the marker (where the block starts)")
+    labels: dict[str, int] = Field(
+        default_factory=dict, description="'Last checked' / 'Status' → 1-based row"
+    )
+
+
+class TeamEntry(BaseModel):
+    """One team as last read: which version of its workbook, and what it said."""
+
+    team_id: str
+    spreadsheet_id: str = ""
+    # Drive modifiedTime of the version read (or of our own Start Here write after it)
+    modified_time: str | None = None
+    record: TeamRecord | None = None
+    failure: str | None = None  # why the workbook could not be read
+    permanent: bool = True  # False: a transient failure (quota, 5xx), retried next run
+    start_layout: StartHereLayout | None = None  # None: no Start Here tab to write to
+    start_here: str = ""  # digest of the Start Here content last written
+
+    def reusable(self, spreadsheet_id: str, modified_time: str | None) -> bool:
+        """True when this entry is still what a fresh read would give."""
+        same_file = self.spreadsheet_id == spreadsheet_id and self.modified_time == modified_time
+        return same_file and (self.failure is None or self.permanent)
+
+
+class RollupState(BaseModel):
+    version: int = 1
+    reader: str = ""  # how the kept records were read (see jobs.rollup.READER_VERSION)
+    content_digest: str = Field(default="", description="Digest of the roll-up's stable content.")
+    first_seen: dict[str, date] = Field(
+        default_factory=dict, description="Finding key → the as-of date it was first seen."
+    )
+    teams: dict[str, TeamEntry] = Field(default_factory=dict)
+    layout: dict[int, SheetLayout] = Field(
+        default_factory=dict, description="sheet id → what the service added to that tab"
+    )
+
+
+def digest(data: Any) -> str:
+    """A stable digest of JSON-able data."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def encode_state(state: RollupState) -> list[str]:
+    """The state as column A: the marker, then base64 chunks of compressed JSON."""
+    text = json.dumps(state.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    blob = base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+    chunks = [blob[i : i + CHUNK_CHARS] for i in range(0, len(blob), CHUNK_CHARS)]
+    return [STATE_MARKER, *chunks]
+
+
+def decode_state(column: list[str]) -> RollupState:
+    """Column A back to the state; an empty, foreign or damaged tab is an empty state."""
+    if not column or column[0] != STATE_MARKER:
+        return RollupState()
+    try:
+        raw = zlib.decompress(base64.b64decode("".join(column[1:])))
+        return RollupState.model_validate_json(raw)
+    except (ValueError, zlib.error):
+        # A damaged state only costs one cold run; never a failed roll-up.
+        return RollupState()
