@@ -4,7 +4,8 @@ Self-contained: nothing here imports the rest of ``tst_sheets``. Each API keeps 
 model (``models.py``) apart from its HTTP handling (``handlers.py``), the way moto does.
 """
 
-from tst_sheets.emulator.app import EmulatorApp, Knobs
+from tst_sheets.emulator.app import EmulatorApp
+from tst_sheets.emulator.knobs import Knobs
 from tst_sheets.emulator.server import RunningEmulator, start_in_thread
 
 __all__ = ["EmulatorApp", "Knobs", "RunningEmulator", "start_in_thread"]

@@ -14,7 +14,8 @@ class Clock:
     def now(self) -> datetime:
         """The current UTC time, at least one millisecond after the previous answer."""
         with self._lock:
-            now = datetime.now(UTC).replace(microsecond=datetime.now(UTC).microsecond // 1000 * 1000)
+            now = datetime.now(UTC)
+            now = now.replace(microsecond=now.microsecond // 1000 * 1000)
             if now <= self._last:
                 now = self._last + timedelta(milliseconds=1)
             self._last = now
@@ -26,7 +27,8 @@ class Clock:
 
 def rfc3339(moment: datetime) -> str:
     """``2026-11-23T12:00:00.000Z``, as Drive and Calendar write times."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    millis = f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + millis
 
 
 def parse_rfc3339(text: str) -> datetime:

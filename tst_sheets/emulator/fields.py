@@ -1,4 +1,6 @@
-"""Google's partial-response ``fields`` masks, e.g. ``sheets(properties(sheetId,title)),spreadsheetId``.
+"""Google's partial-response ``fields`` masks.
+
+For example ``sheets(properties(sheetId,title)),spreadsheetId``.
 
 Also accepts the slash and dot forms (``sheets/properties/title``, ``a.b``) and ``*``.
 Update requests' field masks (``gridProperties.frozenRowCount``) parse the same way.

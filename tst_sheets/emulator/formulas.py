@@ -10,6 +10,8 @@ CONCATENATE, CONCAT, LEN, UPPER, LOWER, TRIM, ROUND, ABS, ISBLANK, TODAY, NOW, D
 Any other function is looked up in the ``formulas`` package's Excel library (imported
 lazily, its first use costs about a second) and called with the evaluated arguments.
 A function found nowhere evaluates to ``#NAME?`` with Google's "Unknown function" error.
+The functions live in ``formula_functions``; rewriting references when rows, columns or
+pasted formulas move lives in ``formula_refs``.
 
 Limits: no array literals ``{1,2}``, no spilling (a formula yielding a range shows its
 top-left value), no iterative calculation (a cycle is ``#REF!``), no R1C1 notation,
@@ -18,7 +20,6 @@ volatile functions are computed when read.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from tst_sheets.emulator import a1
-from tst_sheets.emulator.values import CellError, Scalar, general, to_serial
+from tst_sheets.emulator.values import CellError, Scalar, general
 
 # -- tokens -----------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ _OPERATORS = (
     ",",
     ";",
 )
-_ERROR_TYPES = {
+ERROR_TYPES = {
     "#REF!": "REF",
     "#N/A": "N_A",
     "#NAME?": "NAME",
@@ -206,7 +207,7 @@ class _Parser:
         if token.kind == "str":
             return ("str", token.text[1:-1].replace('""', '"'))
         if token.kind == "err":
-            return ("err", CellError(_ERROR_TYPES[token.text], "Error literal."))
+            return ("err", CellError(ERROR_TYPES[token.text], "Error literal."))
         if token.kind == "ref":
             return reference_node(token.text)
         if token.kind == "func":
@@ -294,13 +295,13 @@ class Result:
 
 
 @dataclass
-class _Eval:
+class EvalState:
     ctx: Context
     hyperlink: str | None = None
     number_format: dict[str, str] | None = field(default=None)
 
 
-class _Raise(Exception):
+class Raise(Exception):
     """Short-circuits evaluation with a cell error."""
 
     def __init__(self, error: CellError) -> None:
@@ -314,10 +315,10 @@ def evaluate(formula: str, ctx: Context) -> Result:
         node = parse(formula)
     except (FormulaSyntaxError, a1.A1Error):
         return Result(CellError("ERROR", "Formula parse error."))
-    state = _Eval(ctx)
+    state = EvalState(ctx)
     try:
-        value = _scalar(_eval(node, state))
-    except _Raise as failure:
+        value = first_value(eval_node(node, state))
+    except Raise as failure:
         value = failure.error
     except RecursionError:
         value = CellError("REF", "Circular dependency detected.")
@@ -326,11 +327,11 @@ def evaluate(formula: str, ctx: Context) -> Result:
     return Result(value, state.hyperlink, state.number_format)
 
 
-def _scalar(value: Value) -> Scalar:
+def first_value(value: Value) -> Scalar:
     return value.first() if isinstance(value, Area) else value
 
 
-def _eval(node: Node, state: _Eval) -> Value:
+def eval_node(node: Node, state: EvalState) -> Value:
     kind = node[0]
     if kind in ("num", "str", "bool", "err"):
         return node[1]  # type: ignore[no-any-return]
@@ -341,14 +342,14 @@ def _eval(node: Node, state: _Eval) -> Value:
     if kind == "name":
         return _named(node[1], state.ctx)
     if kind == "neg":
-        return -_number(_eval(node[1], state), "UMINUS", 1)
+        return -to_number(eval_node(node[1], state), "UMINUS", 1)
     if kind == "pct":
-        return _number(_eval(node[1], state), "UNARY_PERCENT", 1) / 100
+        return to_number(eval_node(node[1], state), "UNARY_PERCENT", 1) / 100
     if kind == "bin":
-        return _binary(node[1], _eval(node[2], state), _eval(node[3], state))
+        return _binary(node[1], eval_node(node[2], state), eval_node(node[3], state))
     if kind == "call":
         return _call(node[1], node[2], node[3], state)
-    raise _Raise(CellError("ERROR", "Formula parse error."))
+    raise Raise(CellError("ERROR", "Formula parse error."))
 
 
 def _reference(node: Node, ctx: Context) -> Value:
@@ -361,7 +362,7 @@ def _reference(node: Node, ctx: Context) -> Value:
 def _named(name: str, ctx: Context) -> Value:
     found = ctx.named(name)
     if found is None:
-        raise _Raise(CellError("NAME", f"Unknown range name: '{name}'."))
+        raise Raise(CellError("NAME", f"Unknown range name: '{name}'."))
     sheet, r0, r1, c0, c1 = found
     return Area(ctx.area(sheet, r0, r1, c0, c1))
 
@@ -372,15 +373,15 @@ def _named(name: str, ctx: Context) -> Value:
 Plain = float | str | bool | None  # a scalar that is not an error
 
 
-def _check(value: Value) -> Plain:
-    scalar = _scalar(value)
+def check(value: Value) -> Plain:
+    scalar = first_value(value)
     if isinstance(scalar, CellError):
-        raise _Raise(scalar)
+        raise Raise(scalar)
     return scalar
 
 
-def _number(value: Value, function: str, index: int) -> float:
-    scalar = _check(value)
+def to_number(value: Value, function: str, index: int) -> float:
+    scalar = check(value)
     if scalar is None:
         return 0.0
     if isinstance(scalar, bool):
@@ -390,7 +391,7 @@ def _number(value: Value, function: str, index: int) -> float:
     try:
         return float(scalar.replace(",", ""))
     except ValueError:
-        raise _Raise(
+        raise Raise(
             CellError(
                 "VALUE",
                 f"Function {function} parameter {index} expects number values. "
@@ -399,8 +400,8 @@ def _number(value: Value, function: str, index: int) -> float:
         ) from None
 
 
-def _text(value: Value) -> str:
-    scalar = _check(value)
+def to_text(value: Value) -> str:
+    scalar = check(value)
     if scalar is None:
         return ""
     if isinstance(scalar, bool):
@@ -410,12 +411,12 @@ def _text(value: Value) -> str:
     return scalar
 
 
-def _truthy(value: Value, function: str) -> bool:
-    scalar = _check(value)
+def to_bool(value: Value, function: str) -> bool:
+    scalar = check(value)
     if isinstance(scalar, str):
         if scalar.upper() in ("TRUE", "FALSE"):
             return scalar.upper() == "TRUE"
-        raise _Raise(
+        raise Raise(
             CellError(
                 "VALUE",
                 f"Function {function} parameter 1 expects boolean values. "
@@ -435,24 +436,24 @@ _ARITH: dict[str, tuple[str, Callable[[float, float], float]]] = {
 
 def _binary(op: str, left: Value, right: Value) -> Value:
     if op == "&":
-        return _text(left) + _text(right)
+        return to_text(left) + to_text(right)
     if op in ("=", "<>", "<", ">", "<=", ">="):
-        return _compare(op, _check(left), _check(right))
+        return compare(op, check(left), check(right))
     if op == "/":
-        divisor = _number(right, "DIVIDE", 2)
-        dividend = _number(left, "DIVIDE", 1)
+        divisor = to_number(right, "DIVIDE", 2)
+        dividend = to_number(left, "DIVIDE", 1)
         if divisor == 0:
-            raise _Raise(CellError("DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero."))
+            raise Raise(CellError("DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero."))
         return dividend / divisor
     name, apply = _ARITH[op]
-    a, b = _number(left, name, 1), _number(right, name, 2)
+    a, b = to_number(left, name, 1), to_number(right, name, 2)
     try:
         return apply(a, b)
     except (OverflowError, ZeroDivisionError, ValueError):
-        raise _Raise(CellError("NUM", f"Function {name} result is not a number.")) from None
+        raise Raise(CellError("NUM", f"Function {name} result is not a number.")) from None
 
 
-def _rank(value: Scalar) -> tuple[int, Any]:
+def rank(value: Scalar) -> tuple[int, Any]:
     """Sheets orders numbers < text < booleans; text compares without case."""
     if value is None:
         return (0, 0.0)
@@ -463,12 +464,12 @@ def _rank(value: Scalar) -> tuple[int, Any]:
     return (1, str(value).lower())
 
 
-def _compare(op: str, left: Scalar, right: Scalar) -> bool:
+def compare(op: str, left: Scalar, right: Scalar) -> bool:
     if left is None and isinstance(right, str):
         left = ""
     if right is None and isinstance(left, str):
         right = ""
-    a, b = _rank(left), _rank(right)
+    a, b = rank(left), rank(right)
     return {
         "=": a == b,
         "<>": a != b,
@@ -479,337 +480,17 @@ def _compare(op: str, left: Scalar, right: Scalar) -> bool:
     }[op]
 
 
-# -- functions ------------------------------------------------------------------------------
+# -- function calls ------------------------------------------------------------------------
 
 
-def _call(name: str, args: tuple[Node, ...], typed: str, state: _Eval) -> Value:
-    lazy = _LAZY.get(name)
+def _call(name: str, args: tuple[Node, ...], typed: str, state: EvalState) -> Value:
+    from tst_sheets.emulator import formula_functions as functions  # imports this module
+
+    lazy = functions.LAZY.get(name)
     if lazy is not None:
         return lazy(args, state)
-    values = [_eval(arg, state) for arg in args]
-    native = _NATIVE.get(name)
+    values = [eval_node(arg, state) for arg in args]
+    native = functions.NATIVE.get(name)
     if native is not None:
         return native(values, state)
-    return _library(name, typed, values)
-
-
-def _numbers(values: list[Value], function: str) -> list[float]:
-    """Numbers of ranges (text and blanks skipped) and of direct arguments (coerced)."""
-    out: list[float] = []
-    for index, value in enumerate(values, start=1):
-        if isinstance(value, Area):
-            for item in value.values():
-                if isinstance(item, CellError):
-                    raise _Raise(item)
-                if isinstance(item, float | int) and not isinstance(item, bool):
-                    out.append(float(item))
-        elif value is not None:
-            out.append(_number(value, function, index))
-    return out
-
-
-def _all_values(values: list[Value]) -> list[Scalar]:
-    out: list[Scalar] = []
-    for value in values:
-        out.extend(value.values() if isinstance(value, Area) else [value])
-    return out
-
-
-def _average(values: list[Value], _: _Eval) -> Value:
-    numbers = _numbers(values, "AVERAGE")
-    if not numbers:
-        raise _Raise(
-            CellError(
-                "DIVIDE_BY_ZERO", "Evaluation of function AVERAGE caused a divide by zero error."
-            )
-        )
-    return sum(numbers) / len(numbers)
-
-
-def _criterion(criterion: Scalar) -> Callable[[Scalar], bool]:
-    """COUNTIF/SUMIF criteria: ``5``, ``">3"``, ``"<>x"``, ``"a*"`` (wildcards)."""
-    if not isinstance(criterion, str):
-        return lambda v: _compare("=", v, criterion)
-    found = re.match(r"^(<>|<=|>=|=|<|>)?(.*)$", criterion, re.S)
-    op = (found.group(1) if found else None) or "="
-    operand_text = found.group(2) if found else criterion
-    operand: Scalar = operand_text
-    with contextlib.suppress(ValueError):
-        operand = float(operand_text)
-    if isinstance(operand, str) and op in ("=", "<>") and any(c in operand for c in "*?"):
-        pattern = re.compile(
-            "^" + re.escape(operand).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.I | re.S
-        )
-        matches: Callable[[Scalar], bool] = lambda v: bool(pattern.match(_plain(v)))  # noqa: E731
-        return matches if op == "=" else (lambda v: not matches(v))
-    if operand == "" and op == "=":
-        return lambda v: v is None or v == ""
-    return lambda v: v is not None and _compare(op, v, operand)
-
-
-def _plain(value: Scalar) -> str:
-    return "" if value is None else general(value) if isinstance(value, float) else str(value)
-
-
-def _countif(values: list[Value], _: _Eval) -> Value:
-    test = _criterion(_check(values[1]) if len(values) > 1 else None)
-    return float(sum(1 for v in _all_values(values[:1]) if test(v)))
-
-
-def _sumif(values: list[Value], _: _Eval) -> Value:
-    test = _criterion(_check(values[1]) if len(values) > 1 else None)
-    checked = _all_values(values[:1])
-    summed = _all_values(values[2:3]) if len(values) > 2 else checked
-    total = 0.0
-    for candidate, item in zip(checked, summed, strict=False):
-        if test(candidate) and isinstance(item, float | int) and not isinstance(item, bool):
-            total += float(item)
-    return total
-
-
-def _hyperlink(values: list[Value], state: _Eval) -> Value:
-    url = _text(values[0]) if values else ""
-    state.hyperlink = url
-    return _text(values[1]) if len(values) > 1 else url
-
-
-def _round(values: list[Value], _: _Eval) -> Value:
-    number = _number(values[0], "ROUND", 1)
-    places = int(_number(values[1], "ROUND", 2)) if len(values) > 1 else 0
-    scale = 10.0**places
-    return math.floor(abs(number) * scale + 0.5) / scale * (1 if number >= 0 else -1)
-
-
-def _date(values: list[Value], state: _Eval) -> Value:
-    year, month, day = (int(_number(v, "DATE", i + 1)) for i, v in enumerate(values[:3]))
-    year += (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    state.number_format = {"type": "DATE", "pattern": "M/d/yyyy"}
-    return to_serial(datetime(year, month, 1)) + day - 1
-
-
-def _today(_: list[Value], state: _Eval) -> Value:
-    state.number_format = {"type": "DATE", "pattern": "M/d/yyyy"}
-    return float(math.floor(to_serial(state.ctx.now())))
-
-
-def _now(_: list[Value], state: _Eval) -> Value:
-    state.number_format = {"type": "DATE_TIME", "pattern": "M/d/yyyy H:mm:ss"}
-    return to_serial(state.ctx.now())
-
-
-def _if(args: tuple[Node, ...], state: _Eval) -> Value:
-    condition = _truthy(_eval(args[0], state), "IF") if args else False
-    if condition:
-        return _eval(args[1], state) if len(args) > 1 else True
-    return _eval(args[2], state) if len(args) > 2 else False
-
-
-def _iferror(args: tuple[Node, ...], state: _Eval) -> Value:
-    try:
-        value = _eval(args[0], state)
-        _check(value)
-        return value
-    except _Raise:
-        return _eval(args[1], state) if len(args) > 1 else ""
-
-
-_LAZY: dict[str, Callable[[tuple[Node, ...], _Eval], Value]] = {"IF": _if, "IFERROR": _iferror}
-
-_NATIVE: dict[str, Callable[[list[Value], _Eval], Value]] = {
-    "SUM": lambda v, _: sum(_numbers(v, "SUM")),
-    "COUNT": lambda v, _: float(
-        sum(1 for x in _all_values(v) if isinstance(x, float | int) and not isinstance(x, bool))
-    ),
-    "COUNTA": lambda v, _: float(sum(1 for x in _all_values(v) if x is not None and x != "")),
-    "COUNTBLANK": lambda v, _: float(sum(1 for x in _all_values(v) if x is None or x == "")),
-    "COUNTIF": _countif,
-    "SUMIF": _sumif,
-    "AVERAGE": _average,
-    "MIN": lambda v, _: min(_numbers(v, "MIN"), default=0.0),
-    "MAX": lambda v, _: max(_numbers(v, "MAX"), default=0.0),
-    "AND": lambda v, _: all(_truthy(x, "AND") for x in _all_values(v) if x is not None),
-    "OR": lambda v, _: any(_truthy(x, "OR") for x in _all_values(v) if x is not None),
-    "NOT": lambda v, _: not _truthy(v[0], "NOT"),
-    "HYPERLINK": _hyperlink,
-    "CONCATENATE": lambda v, _: "".join(_text(x) for x in _all_values(v)),
-    "CONCAT": lambda v, _: "".join(_text(x) for x in v[:2]),
-    "LEN": lambda v, _: float(len(_text(v[0]))),
-    "UPPER": lambda v, _: _text(v[0]).upper(),
-    "LOWER": lambda v, _: _text(v[0]).lower(),
-    "TRIM": lambda v, _: " ".join(_text(v[0]).split()),
-    "ROUND": _round,
-    "ABS": lambda v, _: abs(_number(v[0], "ABS", 1)),
-    "ISBLANK": lambda v, _: _scalar(v[0]) is None if v else True,
-    "DATE": _date,
-    "TODAY": _today,
-    "NOW": _now,
-}
-
-
-# -- the ``formulas`` package as a fallback library ------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _excel_library() -> dict[str, Callable[..., Any]]:
-    from formulas.functions import get_functions  # lazy: the first import takes ~1 s
-
-    return dict(get_functions())
-
-
-def _library(name: str, typed: str, values: list[Value]) -> Value:
-    function = _excel_library().get(name)
-    if function is None:
-        raise _Raise(CellError("NAME", f"Unknown function: '{typed}'."))
-    try:
-        result = function(*(_to_excel(v) for v in values))
-    except Exception:  # the library raises freely on odd inputs; Sheets shows #VALUE!
-        raise _Raise(CellError("VALUE", f"Function {name} could not be evaluated.")) from None
-    return _from_excel(result)
-
-
-def _to_excel(value: Value) -> Any:
-    import numpy as np
-
-    if isinstance(value, Area):
-        return np.array([[_excel_scalar(v) for v in row] for row in value.rows], dtype=object)
-    return _excel_scalar(_check(value))
-
-
-def _excel_scalar(value: Scalar) -> Any:
-    if value is None:
-        import schedula
-
-        return schedula.EMPTY
-    return value
-
-
-def _from_excel(result: Any) -> Value:
-    import numpy as np
-
-    item = np.asarray(result, dtype=object)
-    scalar = item.ravel()[0] if item.size else None
-    if scalar is None or type(scalar).__name__ == "Token" or str(scalar) == "empty":
-        return None
-    text = str(scalar)
-    if text in _ERROR_TYPES and not isinstance(scalar, bool | int | float | np.number):
-        raise _Raise(CellError(_ERROR_TYPES[text], f"Function returned {text}."))
-    if isinstance(scalar, bool | np.bool_):
-        return bool(scalar)
-    if isinstance(scalar, int | float | np.number):
-        return float(scalar)
-    return text
-
-
-def format_source(formula: str) -> tuple[str | None, int, int] | None:
-    """The cell whose number format a formula's result takes on in Sheets: a bare
-    reference, or the left-most reference of a ``+``/``-`` chain (``=A1+14``)."""
-    try:
-        node = parse(formula)
-    except (FormulaSyntaxError, a1.A1Error):
-        return None
-    while node[0] == "bin" and node[1] in ("+", "-"):
-        node = node[2] if node[2][0] in ("ref", "bin") else node[3]
-    if node[0] == "ref" and node[6]:
-        return node[1], node[2], node[4]
-    return None
-
-
-# -- reference shifting (insert/delete rows and columns, copy/paste) -------------------------
-
-
-def shift(formula: str, edit: Callable[[str | None, Node], Node | None]) -> str:
-    """Rewrite every reference: ``edit(sheet, ref_node)`` returns the moved node, the same
-    node, or None for a reference that no longer exists (written ``#REF!``)."""
-    try:
-        tokens = tokenize(formula[1:])
-    except FormulaSyntaxError:
-        return formula
-    out, pos = ["="], 0
-    body = formula[1:]
-    for token in tokens:
-        if token.kind != "ref":
-            continue
-        out.append(body[pos : token.start])
-        out.append(_rewrite(token.text, edit))
-        pos = token.end
-    out.append(body[pos:])
-    return "".join(out)
-
-
-def _rewrite(text: str, edit: Callable[[str | None, Node], Node | None]) -> str:
-    sheet, box_text = a1.split_sheet(text)
-    node = reference_node(text)
-    moved = edit(sheet, node)
-    if moved is None:
-        return "#REF!"
-    if moved == node:
-        return text
-    prefix = text[: len(text) - len(box_text)]
-    return prefix + _box_with_anchors(box_text, moved)
-
-
-def _box_with_anchors(original: str, node: Node) -> str:
-    """Write the moved box keeping the original's ``$`` anchors and its shape."""
-    _, _, r0, r1, c0, c1, single = node
-    parts = original.split(":")
-    start = _endpoint_text(parts[0], c0, r0)
-    if single:
-        return start
-    end = _endpoint_text(parts[1], None if c1 is None else c1 - 1, None if r1 is None else r1 - 1)
-    return f"{start}:{end}"
-
-
-def _endpoint_text(original: str, col: int | None, row: int | None) -> str:
-    found = re.match(r"^(\$?)([A-Za-z]*)(\$?)([0-9]*)$", original)
-    if not found:
-        return original
-    col_anchor, letters, row_anchor, digits = found.groups()
-    text = ""
-    if letters and col is not None:
-        text += col_anchor + a1.column_letters(col)
-    if digits and row is not None:
-        text += row_anchor + str(row + 1)
-    return text or original
-
-
-_ENDPOINT_TEXT = re.compile(r"^(\$?)([A-Za-z]{0,3})(\$?)([0-9]*)$")
-
-
-def offset(formula: str, rows: int, cols: int) -> str:
-    """Move a pasted formula's relative references by (rows, cols); ``$`` parts stay."""
-    try:
-        tokens = tokenize(formula[1:])
-    except FormulaSyntaxError:
-        return formula
-    body, out, pos = formula[1:], ["="], 0
-    for token in tokens:
-        if token.kind != "ref":
-            continue
-        _, box_text = a1.split_sheet(token.text)
-        prefix = token.text[: len(token.text) - len(box_text)]
-        moved = [_offset_endpoint(part, rows, cols) for part in box_text.split(":")]
-        out.append(body[pos : token.start])
-        out.append("#REF!" if None in moved else prefix + ":".join(m or "" for m in moved))
-        pos = token.end
-    out.append(body[pos:])
-    return "".join(out)
-
-
-def _offset_endpoint(text: str, rows: int, cols: int) -> str | None:
-    found = _ENDPOINT_TEXT.match(text)
-    if not found:
-        return text
-    col_anchor, letters, row_anchor, digits = found.groups()
-    out = ""
-    if letters:
-        index = a1.column_index(letters) + (0 if col_anchor else cols)
-        if index < 0:
-            return None
-        out += col_anchor + a1.column_letters(index)
-    if digits:
-        number = int(digits) + (0 if row_anchor else rows)
-        if number < 1:
-            return None
-        out += row_anchor + str(number)
-    return out
+    return functions.library(name, typed, values)

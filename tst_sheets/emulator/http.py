@@ -58,7 +58,8 @@ Handler = Callable[[Call], "Response | dict[str, Any] | None"]
 
 @dataclass
 class Route:
-    """``pattern`` is a regex over the path with named groups, e.g. ``/drive/v3/files/(?P<fileId>[^/]+)``."""
+    """``pattern`` is a regex over the path with named groups,
+    e.g. ``/drive/v3/files/(?P<fileId>[^/]+)``."""
 
     method: str
     pattern: str

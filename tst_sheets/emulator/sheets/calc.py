@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tst_sheets.emulator import a1
+from tst_sheets.emulator import formula_refs as refs
 from tst_sheets.emulator import formulas as fx
 from tst_sheets.emulator.sheets import grid
 from tst_sheets.emulator.sheets.grid import Cell, Doc
@@ -93,7 +94,7 @@ class Calc:
 
     def _inherited_format(self, sheet: Doc, formula: str) -> dict[str, Any] | None:
         """Sheets' automatic format: ``=A1`` or ``=A1+14`` shows a date when A1 holds one."""
-        source = fx.format_source(formula)
+        source = refs.format_source(formula)
         if source is None:
             return None
         title, row, col = source

@@ -4,6 +4,7 @@ conditional formats, groups, developer metadata and formula references in every 
 
 from __future__ import annotations
 
+from tst_sheets.emulator import formula_refs as refs
 from tst_sheets.emulator import formulas as fx
 from tst_sheets.emulator.sheets import grid
 from tst_sheets.emulator.sheets.grid import Doc, Edit, RequestError
@@ -101,7 +102,7 @@ def _shift_formulas(doc: Doc, target: Doc, dim: str, edit: Edit) -> None:
                 entered = cell.get("userEnteredValue") or {}
                 formula = entered.get("formulaValue")
                 if formula:
-                    entered["formulaValue"] = fx.shift(formula, _Mover(own, title, dim, edit))
+                    entered["formulaValue"] = refs.shift(formula, _Mover(own, title, dim, edit))
 
 
 class _Mover:

@@ -365,8 +365,13 @@ def box_of(sheet: Doc, grid_range: Doc) -> Box:
         raise RequestError("Invalid range: start index is after the end index.")
     if r0 >= rows or c0 >= cols:
         raise RequestError(limit_message(sheet, r0, r1, c0, c1))
-    return Box(sheet, r0, min(rows, rows if r1 is None else int(r1)), c0,
-               min(cols, cols if c1 is None else int(c1)))
+    return Box(
+        sheet,
+        r0,
+        min(rows, rows if r1 is None else int(r1)),
+        c0,
+        min(cols, cols if c1 is None else int(c1)),
+    )
 
 
 def limit_message(sheet: Doc, r0: int, r1: int | None, c0: int, c1: int | None) -> str:

@@ -284,8 +284,11 @@ class SheetsApi:
 
     def values_get(self, call: Call) -> Response:
         session = self._session(call, "reader")
-        reply = values_api.get(session, call.params["range"], _read_options(call))
-        return _respond(call, reply, compact=True)
+        if call.arg("fields"):
+            reply = values_api.get(session, call.params["range"], _read_options(call))
+            return _respond(call, reply, compact=True)
+        text = values_api.get_json(session, call.params["range"], _read_options(call))
+        return Response(text, content_type="application/json; charset=UTF-8")
 
     def values_batch_get(self, call: Call) -> Response:
         session = self._session(call, "reader")

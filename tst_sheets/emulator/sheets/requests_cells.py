@@ -8,6 +8,7 @@ import random
 import re
 from typing import Any
 
+from tst_sheets.emulator import formula_refs as refs
 from tst_sheets.emulator import formulas as fx
 from tst_sheets.emulator.fields import Mask
 from tst_sheets.emulator.sheets import cells, grid
@@ -246,7 +247,7 @@ def _compare_lines(a: list[Scalar], b: list[Scalar], descending: list[bool]) -> 
             if x_blank != y_blank:
                 return 1 if x_blank else -1
             continue
-        kx, ky = fx._rank(x), fx._rank(y)
+        kx, ky = fx.rank(x), fx.rank(y)
         if kx != ky:
             result = -1 if kx < ky else 1
             return -result if desc else result
@@ -330,7 +331,7 @@ def _paste(
     if paste_type == "PASTE_VALUES":
         source = {"userEnteredValue": extended_value(value)} if value is not None else {}
     elif "formulaValue" in (source.get("userEnteredValue") or {}):
-        source["userEnteredValue"]["formulaValue"] = fx.offset(
+        source["userEnteredValue"]["formulaValue"] = refs.offset(
             source["userEnteredValue"]["formulaValue"], *offset
         )
     if paste_type == "PASTE_NO_BORDERS":
@@ -447,7 +448,7 @@ def delete_duplicates(batch: Batch, body: Doc) -> Doc:
     columns = columns or list(range(box.c0, box.c1))
     seen, kept = set(), []
     for r in range(box.r0, box.r1):
-        key = tuple(fx._rank(calc.value(box.sheet, r, c)) for c in columns)
+        key = tuple(fx.rank(calc.value(box.sheet, r, c)) for c in columns)
         if key not in seen:
             seen.add(key)
             kept.append([grid.get(box.sheet, r, c) for c in range(box.c0, box.c1)])

@@ -81,6 +81,14 @@ def batch_get(session: Session, texts: list[str], options: ReadOptions) -> Doc:
     return out
 
 
+def get_json(session: Session, text: str, options: ReadOptions) -> str:
+    """``get`` already encoded, cached with the revision like ``batch_get_json``."""
+    calc = session.backend.calc(session.doc)
+    return calc.encoded(
+        ("valueRange", text, options), functools.partial(get, session, text, options)
+    )
+
+
 def batch_get_json(session: Session, texts: list[str], options: ReadOptions) -> str:
     """``batch_get`` already encoded: each range's JSON is cached with the revision, so
     re-reading an unchanged workbook costs no rendering and no encoding."""
