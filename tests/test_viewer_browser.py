@@ -56,7 +56,7 @@ def browser() -> Iterator[Any]:
 def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet]:
     book = ws.sheets.create("Team 7 · Lincoln Elementary")
     book.sheet1.update_title("Start Here")
-    meetings = book.add_worksheet("Meetings", rows=60, cols=6)
+    meetings = book.add_worksheet("Meetings", rows=80, cols=6)
     rows = [["Date", "Minutes", "Attendees", "Focus", "Notes"]]
     rows += [[f"2026-09-{day:02d}", "45", "5", "Data review", ""] for day in range(1, 29, 3)]
     rows[4][1] = "0.5 h"  # what a TL types; the roll-up's finding points here
