@@ -1,4 +1,5 @@
-"""Shared fixtures: an in-process emulator over real HTTP, and clients built as production builds them."""
+"""Shared fixtures: an in-process emulator over real HTTP, and clients built as production
+builds them."""
 
 from __future__ import annotations
 

@@ -14,6 +14,8 @@ from tst_sheets.emulator import RunningEmulator
 from tst_sheets.workspace import Workspace, connect
 from tst_sheets.workspace.counting import classify
 
+SHEETS = "https://sheets.googleapis.com"
+
 
 def stats(emulator: RunningEmulator) -> dict[str, object]:
     body: dict[str, object] = requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()
@@ -97,9 +99,9 @@ def test_second_identity_needs_permission(
 @pytest.mark.parametrize(
     ("method", "url", "expected"),
     [
-        ("GET", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGet", ("sheets", "read")),
-        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/x:batchUpdate", ("sheets", "write")),
-        ("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGetByDataFilter",
+        ("GET", f"{SHEETS}/v4/spreadsheets/x/values:batchGet", ("sheets", "read")),
+        ("POST", f"{SHEETS}/v4/spreadsheets/x:batchUpdate", ("sheets", "write")),
+        ("POST", f"{SHEETS}/v4/spreadsheets/x/values:batchGetByDataFilter",
          ("sheets", "read")),
         ("GET", "http://127.0.0.1:1/drive/v3/files?alt=json", ("drive", "read")),
         ("POST", "http://127.0.0.1:1/drive/v3/files/x/permissions", ("drive", "write")),

@@ -36,7 +36,9 @@ def print_json(data: Any) -> None:
 @app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Emulator port (0: any free port).")] = 0,
-    serve: Annotated[bool, typer.Option(help="Keep the emulator and viewer up until Ctrl-C.")] = False,
+    serve: Annotated[
+        bool, typer.Option(help="Keep the emulator and viewer up until Ctrl-C.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the whole program on a fresh local emulator: provision, collect, roll up, calendar."""
@@ -77,7 +79,9 @@ def emulator(
     db: Annotated[
         str | None, typer.Option(help="SQLite file (default: in your data directory) or :memory:.")
     ] = None,
-    quota_read_per_user: Annotated[int, typer.Option(help="Reads per minute per user (0: off).")] = 0,
+    quota_read_per_user: Annotated[
+        int, typer.Option(help="Reads per minute per user (0: off).")
+    ] = 0,
     quota_write_per_user: Annotated[int, typer.Option(help="Writes per minute per user.")] = 0,
     quota_read_per_project: Annotated[int, typer.Option(help="Reads per minute, all users.")] = 0,
     quota_write_per_project: Annotated[int, typer.Option(help="Writes per minute, all users.")] = 0,

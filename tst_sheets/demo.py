@@ -32,7 +32,8 @@ class StepReport(BaseModel):
 
 
 class DemoSummary(BaseModel):
-    """``--json``: ``{"teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls", "seconds"}``."""
+    """``--json``: ``{"teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls",
+    "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -81,10 +82,9 @@ def start(port: int = 0, data_dir: Path | None = None, as_of: date | None = None
 
 def create_roster(ctx: DemoContext) -> dict[str, Any]:
     from tst_sheets.jobs.provision import init_roster
-    from tst_sheets.sample import write_sample_roster
 
+    # On the local target a new roster holds the sample program (tst_sheets/sample/).
     result = init_roster(ctx.ws, PROGRAM)
-    write_sample_roster(ctx.ws, result.roster_spreadsheet_id, PROGRAM)
     ctx.state["roster_id"] = result.roster_spreadsheet_id
     return {"roster": result.url}
 
