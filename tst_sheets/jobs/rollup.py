@@ -339,7 +339,7 @@ class _Run:
                       for v in views if v.status.overall == "Unreadable" and v.status.findings]
         findings = sorted((f for v in views for f in v.status.findings), key=Finding.sort_key)
         return RollupResult(
-            rollupSpreadsheetId=book_id, url=workbooks.spreadsheet_url(book_id),
+            rollup_spreadsheet_id=book_id, url=workbooks.spreadsheet_url(book_id),
             teams=len(views), read=self.read_count, reused=len(views) - self.read_count,
             unreadable=unreadable, findings=findings, calls=calls, by_status=by_status,
             written=written, start_here_written=written_here, problems=self.problems,

@@ -63,7 +63,7 @@ class CallCounter:
 
 def add_calls(*snapshots: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Sum call snapshots (e.g. the steps of the demo)."""
-    out = {api: {"read": 0, "write": 0} for api in APIS}
+    out: dict[str, dict[str, int]] = {api: {"read": 0, "write": 0} for api in APIS}
     for snap in snapshots:
         for api in APIS:
             for kind in ("read", "write"):

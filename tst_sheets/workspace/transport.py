@@ -111,7 +111,7 @@ class WorkspaceHttp:
     ) -> tuple[httplib2.Response, bytes]:
         def send() -> tuple[httplib2.Response, bytes]:
             self.counter.record(method, uri)
-            return self._http.request(uri, method, body=body, headers=headers, **kwargs)  # type: ignore[no-any-return]
+            return self._http.request(uri, method, body=body, headers=headers, **kwargs)
 
         result: tuple[httplib2.Response, bytes] = _with_retries(
             send,
