@@ -231,6 +231,55 @@ def provision_command(
     render_provision(console, result)
 
 
+# -- collect (issue 6) --------------------------------------------------------------------------
+
+
+@app.command("collect")
+def collect_command(
+    roster: Annotated[
+        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Check as of YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Read every Active team's workbook (one read each) and check it against the commitments."""
+    from datetime import date
+
+    from gspread.exceptions import APIError
+    from requests import RequestException
+
+    from tst_sheets.config import Settings
+    from tst_sheets.jobs.collect import collect
+    from tst_sheets.workspace import connect
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
+        raise typer.Exit(2) from error
+    ws = connect(Settings())
+    try:
+        if as_json:
+            result = collect(ws, roster, day)
+            print_json(result.model_dump(by_alias=True, mode="json"))
+            return
+        from tst_sheets.collect_report import read_progress, render_collect
+
+        with read_progress(console) as bar:
+            task = bar.task_ids[0]
+
+            def step(done: int, total: int, team_id: str) -> None:
+                bar.update(task, completed=done, total=total, description=team_id)
+
+            result = collect(ws, roster, day, progress=step)
+    except (LookupError, APIError, RequestException) as error:  # the roster itself unreadable
+        err_console.print(f"Cannot read the roster: {error}")
+        raise typer.Exit(2) from error
+    render_collect(console, result)
+
+
 # -- rollup (issue 7) ---------------------------------------------------------------------------
 
 

@@ -4,8 +4,8 @@ Calls, for N active teams:
 
 - 1 Sheets read for the roster (the program, each team's Sheet URL);
 - 1 ``values.batchGet`` per team, every data tab at once;
-- a workbook that lost or renamed a tab: that batchGet answers 400, so 2 more reads for that
-  team only (its tab titles, then the batchGet of the tabs it has);
+- a workbook that lost or renamed a tab: that batchGet answers 400, so 1 more read for that
+  team only (one ``spreadsheets.get`` of its titles and values);
 - 1 Drive ``files.list`` only when some team has no Sheet URL on the roster (found by the
   workbook's appProperties instead).
 
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from googleapiclient.errors import HttpError
 from gspread.exceptions import APIError
-from gspread.utils import absolute_range_name
+from gspread.utils import absolute_range_name, rowcol_to_a1
 from pydantic import BaseModel, ConfigDict, Field
 from requests import RequestException
 
@@ -48,7 +48,20 @@ VALUE_PARAMS: dict[str, str | int | bool | float | list[str] | None] = {
     "valueRenderOption": "UNFORMATTED_VALUE",  # typed text stays text, numbers stay numbers
     "dateTimeRenderOption": "SERIAL_NUMBER",  # real date cells arrive as numbers
 }
-TITLE_FIELDS = "sheets.properties(sheetId,title)"
+GRID_FIELDS = (
+    "sheets(properties(sheetId,title),data(startRow,startColumn,rowData(values(effectiveValue))))"
+)
+ERROR_CODES = {  # ErrorValue.type → the text a values read shows
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "#N/A",
+}
 TRANSIENT = frozenset({429, 500, 502, 503, 504})
 READ_FAILURES = (APIError, HttpError, RequestException, OSError)
 
@@ -123,11 +136,11 @@ def collect(
     reads = read_teams(ws, teams, program, books, template, progress)
     statuses = [team_status(reads[t.team_id], t, program, day, commitments) for t in teams]
     return CollectResult(
-        asOf=day,
+        as_of=day,
         teams=statuses,
         findings=sorted((f for s in statuses for f in s.findings), key=Finding.sort_key),
         unreadable=[
-            Unreadable(team=r.team_id, reason=r.failure, spreadsheetId=r.spreadsheet_id)
+            Unreadable(team=r.team_id, reason=r.failure, spreadsheet_id=r.spreadsheet_id)
             for r in reads.values()
             if r.failure is not None
         ],
@@ -270,18 +283,73 @@ def read_team(
 def _fetch(
     ws: Workspace, book: str, template: WorkbookTemplate, extra: Mapping[str, str]
 ) -> TeamRead:
-    """The batchGet; if a named tab is gone (Google's 400), its titles, then the tabs it has."""
+    """The batchGet; if it names a tab that is gone (Google's 400), the whole workbook."""
     titles = {t.key: t.title for t in template.tabs}
     try:
-        return _batch_get(ws, book, template, titles, {}, extra)
+        return _batch_get(ws, book, template, titles, extra)
     except APIError as error:
         if status_of(error) != 400:
             raise
-    meta = ws.sheets.http_client.fetch_sheet_metadata(book, params={"fields": TITLE_FIELDS})
-    props = [sheet.get("properties", {}) for sheet in meta.get("sheets", [])]
-    ids = {str(p.get("title", "")): int(p.get("sheetId", 0)) for p in props}
-    got = _batch_get(ws, book, template, match_titles(template, list(ids)), ids, extra)
-    return got.model_copy(update={"fallback": True})
+    return _whole_workbook(ws, book, template, extra)
+
+
+def _whole_workbook(
+    ws: Workspace, book: str, template: WorkbookTemplate, extra: Mapping[str, str]
+) -> TeamRead:
+    """ONE ``spreadsheets.get`` of every tab's titles and values, for a workbook that lost or
+    renamed a tab: its own titles are matched to the template (aliases too), and
+    ``effectiveValue`` is what ``UNFORMATTED_VALUE`` gives, so readback cannot tell."""
+    params: dict[str, str | int | bool | float | list[str] | None] = {
+        "includeGridData": "true",
+        "fields": GRID_FIELDS,
+    }
+    sheets = ws.sheets.http_client.fetch_sheet_metadata(book, params=params).get("sheets", [])
+    ids = {_title(s): int(s.get("properties", {}).get("sheetId", 0)) for s in sheets}
+    titles = match_titles(template, list(ids))
+    keys = [t.key for t in data_tabs(template)] + list(extra)
+    wanted = {key: titles[key] for key in keys if key in titles}
+    value_ranges = [_grid_values(s) for s in sheets if _title(s) in wanted.values()]
+    return TeamRead(
+        team_id="",
+        spreadsheet_id=book,
+        fallback=True,
+        titles=wanted,
+        sheet_ids=ids,
+        value_ranges=value_ranges,
+    )
+
+
+def _title(sheet: Mapping[str, Any]) -> str:
+    return str(sheet.get("properties", {}).get("title", ""))
+
+
+def _grid_values(sheet: Mapping[str, Any]) -> dict[str, Any]:
+    """One sheet's grid data as a batchGet ``valueRange`` (trailing blanks trimmed, as there)."""
+    data = (sheet.get("data") or [{}])[0]
+    rows = [
+        _trim([_effective(cell) for cell in row.get("values", [])])
+        for row in data.get("rowData", [])
+    ]
+    while rows and not rows[-1]:
+        rows.pop()
+    start = rowcol_to_a1(int(data.get("startRow", 0)) + 1, int(data.get("startColumn", 0)) + 1)
+    return {"range": absolute_range_name(_title(sheet), start), "values": rows}
+
+
+def _effective(cell: Mapping[str, Any]) -> Any:
+    value = cell.get("effectiveValue") or {}
+    if "errorValue" in value:
+        return ERROR_CODES.get(str(value["errorValue"].get("type", "")), "#ERROR!")
+    for kind in ("numberValue", "stringValue", "boolValue"):
+        if kind in value:
+            return value[kind]
+    return ""
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    while row and row[-1] == "":
+        row.pop()
+    return row
 
 
 def _batch_get(
@@ -289,7 +357,6 @@ def _batch_get(
     book: str,
     template: WorkbookTemplate,
     titles: Mapping[str, str],
-    sheet_ids: Mapping[str, int],
     extra: Mapping[str, str],
 ) -> TeamRead:
     present = {t.key: titles[t.key] for t in data_tabs(template) if t.key in titles}
@@ -305,7 +372,6 @@ def _batch_get(
         team_id="",
         spreadsheet_id=book,
         titles={**present, **wanted},
-        sheet_ids=dict(sheet_ids),
         value_ranges=list(reply.get("valueRanges", [])),
     )
 
