@@ -54,7 +54,7 @@ def demo(
             console.print(f"Emulator at {ctx.emulator.url} (data in {ctx.data_dir})")
             with step_progress(console) as on_step:
                 summary = demo_run.run(ctx, on_step)
-            render(console, summary)
+            render(console, summary, serving=serve)
         if serve:
             err_console.print(f"Serving {ctx.emulator.url} until Ctrl-C")
             _wait_forever()

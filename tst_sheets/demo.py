@@ -110,10 +110,10 @@ def tls_list_their_teams(ctx: DemoContext) -> dict[str, Any]:
 
 
 def tls_type_a_season(ctx: DemoContext) -> dict[str, Any]:
-    from tst_sheets.sample.season import type_sample_season
+    from tst_sheets.sample.season import type_season
 
-    planted = type_sample_season(ctx.connect_as, ctx.state["books"], ctx.as_of)
-    return {"plantedMistakes": len(planted)}
+    season = type_season(ctx.connect_as, ctx.state["books"], ctx.as_of)
+    return {"plantedMistakes": len(season.planted), "calls": season.calls}
 
 
 def collect_teams(ctx: DemoContext) -> dict[str, Any]:

@@ -14,7 +14,10 @@ from rich.table import Table
 from tst_sheets.demo import STEPS, DemoSummary
 
 STATUS_STYLE = {"On track": "green", "At risk": "yellow", "Behind": "red", "Unreadable": "magenta"}
-SEVERITY_STYLE = {"error": "bold red", "overdue": "red", "due_soon": "yellow", "warning": "cyan"}
+SEVERITY_STYLE = {
+    "error": "bold red", "overdue": "red", "due_soon": "yellow", "warning": "cyan", "info": "dim"
+}
+UPCOMING = 6  # events shown per person's calendar
 
 
 @contextmanager
@@ -36,7 +39,7 @@ def step_progress(console: Console) -> Iterator[Any]:
         progress.advance(task)
 
 
-def render(console: Console, summary: DemoSummary) -> None:
+def render(console: Console, summary: DemoSummary, serving: bool = False) -> None:
     console.print(_steps_table(summary))
     console.print(_status_table(summary))
     console.print(_findings_table(summary))
@@ -45,7 +48,8 @@ def render(console: Console, summary: DemoSummary) -> None:
         Panel.fit(
             f"[bold]Open the coach roll-up:[/] {summary.viewer_url}\n"
             f"Its Google Sheets address would be {summary.rollup_url}\n"
-            f"{summary.teams} teams as of {summary.as_of}, in {summary.seconds:.1f} s",
+            f"{summary.teams} teams as of {summary.as_of}, in {summary.seconds:.1f} s"
+            + ("" if serving else "\n[dim]Add --serve to keep the emulator and viewer up."),
             title="Where to look",
         )
     )
@@ -71,19 +75,23 @@ def _status_table(summary: DemoSummary) -> Table:
     table = Table(title="Teams by status")
     table.add_column("status")
     table.add_column("teams", justify="right")
-    for status, count in sorted(summary.by_status.items()):
-        table.add_row(f"[{STATUS_STYLE.get(status, '')}]{status}", str(count))
+    for status, style in STATUS_STYLE.items():
+        if summary.by_status.get(status):
+            table.add_row(f"[{style}]{status}", str(summary.by_status[status]))
     return table
 
 
 def _findings_table(summary: DemoSummary, top: int = 12) -> Table:
-    table = Table(title=f"Top findings ({len(summary.findings)} in all)")
+    """The most severe findings; notes (info) are left to the roll-up."""
+    serious = [f for f in summary.findings if f["severity"] != "info"]
+    notes = len(summary.findings) - len(serious)
+    table = Table(title=f"Top findings ({len(serious)} to act on, {notes} notes)")
     for column in ("team", "severity", "tab", "cell", "found", "expected"):
         table.add_column(column, overflow="fold")
-    for finding in summary.findings[:top]:
+    for finding in serious[:top]:
         severity = str(finding["severity"])
         table.add_row(
-            str(finding["team"]), f"[{SEVERITY_STYLE.get(severity, '')}]{severity}",
+            str(finding["team"]), f"[{SEVERITY_STYLE[severity]}]{severity}",
             str(finding.get("tab") or ""), str(finding.get("cell") or ""),
             str(finding.get("found") or ""), str(finding.get("expected") or ""),
         )
@@ -93,4 +101,12 @@ def _findings_table(summary: DemoSummary, top: int = 12) -> Table:
 def _agendas(console: Console, summary: DemoSummary) -> None:
     from tst_sheets.calendar_report import render_agendas
 
-    render_agendas(console, summary.agendas)
+    render_agendas(console, {email: _shortlist(rows, summary) for email, rows in
+                             summary.agendas.items()})
+
+
+def _shortlist(rows: list[dict[str, str]], summary: DemoSummary) -> list[dict[str, str]]:
+    """A short calendar in full; a long one from the as-of date on."""
+    if len(rows) <= UPCOMING + 2:
+        return rows
+    return [row for row in rows if row["when"][:10] >= str(summary.as_of)][:UPCOMING]
