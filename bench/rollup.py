@@ -35,7 +35,8 @@ from tst_sheets.jobs.provision import init_roster, provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
 from tst_sheets.model import Program, Team
 from tst_sheets.sample import sample_program, sample_teams
-from tst_sheets.sample.entries import Quirks, season, type_season
+from tst_sheets.sample.season import MistakeKind, plan_team, write_typing
+from tst_sheets.templates import load_template
 from tst_sheets.workspace import Workspace, connect
 
 AS_OF = date(2026, 11, 23)
@@ -64,14 +65,15 @@ def bench_program(n: int) -> Program:
     return base.model_copy(update={"teams": teams})
 
 
-def quirks(i: int) -> Quirks:
+def mistakes(i: int) -> tuple[MistakeKind, ...]:
     """The mistakes real teams make, spread over the cohort."""
-    return Quirks(
-        missed_month=date(2026, 10, 1) if i % 5 == 1 else None,
-        short_session=i % 7 == 2,
-        typed_in_date="'=IMPORTXML(\"http://example.org\",\"//a\")" if i % 11 == 3 else None,
-        no_goal=i % 13 == 4,
-    )
+    spread: list[tuple[int, int, MistakeKind]] = [
+        (5, 1, "missed_month"),
+        (7, 2, "short_coaching"),
+        (11, 3, "formula_in_date"),
+        (13, 4, "goal_without_target"),
+    ]
+    return tuple(kind for every, at, kind in spread if i % every == at)
 
 
 def build_cohort(settings: Settings, n: int) -> tuple[str, dict[str, str], Program]:
@@ -80,10 +82,11 @@ def build_cohort(settings: Settings, n: int) -> tuple[str, dict[str, str], Progr
     roster_id = init_roster(ws, program=program).roster_spreadsheet_id
     books = {r.team_id: r.spreadsheet_id for r in provision(ws, roster_id).created}
     samples = sample_teams()
+    template = load_template("team_workbook")
     for i, team in enumerate(program.teams):
-        members = [(m.name, m.address()) for m in samples[i % len(samples)].members]
-        rows = season(team, members, AS_OF, quirks(i))
-        type_season(connect(settings, team.tl_email), books[team.team_id], rows)
+        sample = samples[i % len(samples)].model_copy(update={"team": team})
+        typing = plan_team(sample, program, AS_OF, mistakes(i), template=template)
+        write_typing(connect(settings, team.tl_email), books[team.team_id], typing)
     return roster_id, books, program
 
 

@@ -21,7 +21,7 @@ from tst_sheets.jobs.rollup import RollupResult, rollup
 from tst_sheets.model import Program
 from tst_sheets.roster import read_roster
 from tst_sheets.sample import sample_program, sample_teams
-from tst_sheets.sample.entries import Quirks, season, type_season
+from tst_sheets.sample.season import MistakeKind, type_season
 from tst_sheets.start_here import MARKER
 from tst_sheets.workspace import Workspace
 
@@ -31,11 +31,12 @@ AT_SUM = "@SUM(A1:A3)"
 COACHES = {"dana.whitfield@tst.example.org", "marcus.bell@tst.example.org",
            "priya.raman@tst.example.org", "luis.herrera@tst.example.org"}
 STAFF = {"maya.thompson@tst.example.org", "program.office@tst.example.org"}
-QUIRKS = {
-    "T01": Quirks(),
-    "T02": Quirks(missed_month=date(2026, 10, 1), short_session=True, typed_in_date="'" + EVIL),
-    "T03": Quirks(no_goal=True, typed_in_date="'" + AT_SUM),
+PLAN: dict[str, tuple[MistakeKind, ...]] = {
+    "T01": (),
+    "T02": ("missed_month", "short_first_coaching", "formula_in_date"),
+    "T03": ("goal_without_target", "missed_month", "formula_in_date"),
 }
+TYPED_IN_DATE = {"T02": "'" + EVIL, "T03": "'" + AT_SUM}
 VOLATILE_ABOUT_ROWS = (7, 8, 9)  # written at, read / reused, API calls
 
 
@@ -58,10 +59,7 @@ def world(workspace: Workspace, connect_as: Callable[[str], Workspace]) -> World
     program = full.model_copy(update={"teams": full.active_teams()[:3]})
     roster_id = init_roster(workspace, program=program).roster_spreadsheet_id
     books = {r.team_id: r.spreadsheet_id for r in provision(workspace, roster_id).created}
-    people = {s.team.team_id: [(m.name, m.address()) for m in s.members] for s in sample_teams()}
-    for team in program.teams:
-        rows = season(team, people[team.team_id], AS_OF, QUIRKS[team.team_id])
-        type_season(connect_as(team.tl_email), books[team.team_id], rows)
+    type_season(connect_as, books, AS_OF, plan=PLAN, program=program, typed_in_date=TYPED_IN_DATE)
     return World(workspace, roster_id, read_roster(workspace, roster_id).program, books,
                  connect_as)
 

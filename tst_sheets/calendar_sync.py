@@ -36,6 +36,7 @@ from dateutil.rrule import WEEKLY, rrule
 from googleapiclient.errors import HttpError
 from pydantic import BaseModel, Field
 
+from tst_sheets.errors import http_status
 from tst_sheets.model import EventSpec, Finding, Program, Team, cell_link
 
 ROSTER = "roster"  # Finding.team for problems in the roster itself
@@ -697,10 +698,6 @@ def plan_changes(
 
 
 # -- the imperative shell: Calendar v3 through googleapiclient ----------------------------
-
-
-def http_status(error: HttpError) -> int:
-    return int(getattr(error.resp, "status", 0))
 
 
 def list_program_events(calendar: Any, calendar_id: str, program: str) -> list[dict[str, Any]]:

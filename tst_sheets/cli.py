@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from platformdirs import user_data_dir
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from rich.progress import Progress
 
 app = typer.Typer(
     help="TST Sheets: a teacher-leadership program on Google Sheets, Drive and Calendar.",
@@ -219,16 +225,33 @@ def provision_command(
         from tst_sheets.provision_report import render_provision, team_progress
 
         with team_progress(console) as bar:
-            task = bar.task_ids[0]
-
-            def step(done: int, total: int, team_id: str) -> None:
-                bar.update(task, completed=done, total=total, description=team_id)
-
+            step = _advance(bar)
             result = provision(ws, roster_id, dry_run=dry_run, progress=step)
     except LookupError as error:
         err_console.print(str(error))
         raise typer.Exit(2) from error
     render_provision(console, result)
+
+
+def _as_of_date(as_of: str | None) -> date | None:
+    """``--as-of`` as a date (None: the settings' date, else today); exit 2 if malformed."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
+        raise typer.Exit(2) from error
+
+
+def _advance(bar: Progress) -> Callable[[int, int, str], None]:
+    """A job's ``progress`` callback that moves the bar's first task, one team at a time."""
+    task = bar.task_ids[0]
+
+    def step(done: int, total: int, team_id: str) -> None:
+        bar.update(task, completed=done, total=total, description=team_id)
+
+    return step
 
 
 # -- collect (issue 6) --------------------------------------------------------------------------
@@ -245,8 +268,6 @@ def collect_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Read every Active team's workbook (one read each) and check it against the commitments."""
-    from datetime import date
-
     from gspread.exceptions import APIError
     from requests import RequestException
 
@@ -254,11 +275,7 @@ def collect_command(
     from tst_sheets.jobs.collect import collect
     from tst_sheets.workspace import connect
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError as error:
-        err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
-        raise typer.Exit(2) from error
+    day = _as_of_date(as_of)
     ws = connect(Settings())
     try:
         if as_json:
@@ -268,11 +285,7 @@ def collect_command(
         from tst_sheets.collect_report import read_progress, render_collect
 
         with read_progress(console) as bar:
-            task = bar.task_ids[0]
-
-            def step(done: int, total: int, team_id: str) -> None:
-                bar.update(task, completed=done, total=total, description=team_id)
-
+            step = _advance(bar)
             result = collect(ws, roster, day, progress=step)
     except (LookupError, APIError, RequestException) as error:  # the roster itself unreadable
         err_console.print(f"Cannot read the roster: {error}")
@@ -295,31 +308,22 @@ def rollup_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Write the coach roll-up: read what changed, check every team, update the roll-up."""
-    from datetime import date
-
     from tst_sheets.config import Settings
     from tst_sheets.jobs.rollup import rollup
     from tst_sheets.workspace import connect
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError as error:
-        err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
-        raise typer.Exit(2) from error
+    day = _as_of_date(as_of)
     ws = connect(Settings())
     try:
         if as_json:
             result = rollup(ws, roster, day, full=full)
             print_json(result.model_dump(by_alias=True, mode="json"))
             return
-        from tst_sheets.rollup_report import read_progress, render_rollup
+        from tst_sheets.collect_report import read_progress
+        from tst_sheets.rollup_report import render_rollup
 
         with read_progress(console) as bar:
-            task = bar.task_ids[0]
-
-            def step(done: int, total: int, team_id: str) -> None:
-                bar.update(task, completed=done, total=total, description=team_id)
-
+            step = _advance(bar)
             result = rollup(ws, roster, day, full=full, progress=step)
     except LookupError as error:
         err_console.print(str(error))

@@ -18,9 +18,9 @@ from datetime import date
 from typing import Any, Literal
 
 from gspread.utils import rowcol_to_a1
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field
 
+from tst_sheets.camel import AutoCamel
 from tst_sheets.model import DateRange, Finding, Program, Severity, Team, cell_link
 from tst_sheets.parsing import CellValue, ParseError, is_blank, parse_date, parse_email
 from tst_sheets.templates import (
@@ -215,9 +215,7 @@ def _want(out: Wanted, program: Program, team: Team, email: str, reason: Reason,
 # --- what to change ----------------------------------------------------------------------------
 
 
-class Grant(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class Grant(AutoCamel):
     team_id: str
     email: str
     role: str = "writer"

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from tst_sheets.jobs.rollup import RollupResult
@@ -19,15 +15,6 @@ SEVERITY_STYLE = {"error": "bold red", "overdue": "red", "due_soon": "yellow",
 
 def calls_text(calls: dict[str, dict[str, int]]) -> str:
     return "  ".join(f"{api}: {c['read']} read / {c['write']} write" for api, c in calls.items())
-
-
-@contextmanager
-def read_progress(console: Console) -> Iterator[Progress]:
-    bar = Progress(TextColumn("Reading team workbooks {task.description}"), BarColumn(),
-                   MofNCompleteColumn(), console=console, transient=True)
-    with bar:
-        bar.add_task("", total=None)
-        yield bar
 
 
 def render_rollup(console: Console, result: RollupResult, top: int = 10) -> None:

@@ -16,6 +16,7 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 from pydantic import BaseModel, Field
 
+from tst_sheets.errors import http_status
 from tst_sheets.model import (
     Attendance,
     Coach,
@@ -142,15 +143,11 @@ def read_roster(ws: Workspace, roster_id: str, template: WorkbookTemplate | None
         grids = _batch_get(ws, roster_id, titles)
         sheet_ids = {tab.key: tab.sheet_id for tab in template.tabs}
     except APIError as error:
-        if _status(error) != 400:  # 400: a range names a tab that is not there
+        if http_status(error) != 400:  # 400: a range names a tab that is not there
             raise
         titles, sheet_ids = _actual_titles(ws, roster_id, template)
         grids = _batch_get(ws, roster_id, titles) if titles else {}
     return parse_roster(roster_id, grids, template, titles, sheet_ids)
-
-
-def _status(error: APIError) -> int:
-    return int(getattr(error, "code", 0) or error.response.status_code)
 
 
 def _batch_get(ws: Workspace, spreadsheet_id: str, titles: Mapping[str, str]

@@ -33,13 +33,13 @@ from tst_sheets.calendar_sync import (
     DesiredEvent,
     desired_events,
     event_key,
-    http_status,
     list_program_events,
     meet_link,
     program_event_rows,
     reconcile,
     teams_needing_members,
 )
+from tst_sheets.errors import http_status
 from tst_sheets.model import Finding, Program, Team, cell_link
 from tst_sheets.parsing import (
     CellValue,

@@ -24,12 +24,14 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from requests import RequestException
 
 from tst_sheets import roster as roster_sheet
 from tst_sheets import workbooks
+from tst_sheets.camel import Camel
 from tst_sheets.commitments import CommitmentSet, evaluate, load_commitments, unreadable_status
+from tst_sheets.errors import http_status
 from tst_sheets.model import DateRange, Finding, Program, Team, TeamRecord, TeamStatus
 from tst_sheets.readback import (
     data_tabs,
@@ -66,11 +68,7 @@ TRANSIENT = frozenset({429, 500, 502, 503, 504})
 READ_FAILURES = (APIError, HttpError, RequestException, OSError)
 
 
-class _Camel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class Unreadable(_Camel):
+class Unreadable(Camel):
     team: str
     reason: str
     spreadsheet_id: str = Field(default="", alias="spreadsheetId")
@@ -99,7 +97,7 @@ class TeamRead(BaseModel):
         return None
 
 
-class CollectResult(_Camel):
+class CollectResult(Camel):
     """``--json``: ``{"asOf", "teams", "findings", "unreadable", "calls"}``."""
 
     as_of: date = Field(alias="asOf")
@@ -288,7 +286,7 @@ def _fetch(
     try:
         return _batch_get(ws, book, template, titles, extra)
     except APIError as error:
-        if status_of(error) != 400:
+        if http_status(error) != 400:
             raise
     return _whole_workbook(ws, book, template, extra)
 
@@ -378,7 +376,7 @@ def _batch_get(
 
 def describe_failure(error: BaseException) -> tuple[str, bool]:
     """Why a workbook could not be read, and whether that will still be true next run."""
-    status = _http_status(error)
+    status = http_status(error)
     if status == 404:
         return "workbook not found (deleted, or not shared with the service)", True
     if status == 403:
@@ -390,18 +388,6 @@ def describe_failure(error: BaseException) -> tuple[str, bool]:
     if status:
         return f"Google answered {status}: {_message(error)}", True
     return f"could not reach Google ({type(error).__name__})", False
-
-
-def status_of(error: APIError) -> int:
-    return int(getattr(error, "code", 0) or error.response.status_code)
-
-
-def _http_status(error: BaseException) -> int:
-    if isinstance(error, APIError):
-        return status_of(error)
-    if isinstance(error, HttpError):
-        return int(error.resp.status)
-    return 0
 
 
 def _message(error: BaseException) -> str:

@@ -22,12 +22,12 @@ from typing import Any
 from googleapiclient.errors import HttpError
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 from requests import RequestException
 
 from tst_sheets import roster as roster_sheet
 from tst_sheets import workbooks
+from tst_sheets.camel import AutoCamel
 from tst_sheets.model import Finding, Program, Team, cell_link
 from tst_sheets.provision import (
     TEMPLATE,
@@ -50,18 +50,14 @@ Progress = Callable[[int, int, str], None]  # (done, total, team id)
 FAILURES = (HttpError, APIError, RequestException)
 
 
-class _Camel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class WorkbookRef(_Camel):
+class WorkbookRef(AutoCamel):
     team_id: str
     spreadsheet_id: str
     url: str
     version: int = 0
 
 
-class ProvisionResult(_Camel):
+class ProvisionResult(AutoCamel):
     """``--json``: ``{"created", "existing", "upgraded", "shared", "unshared", "findings",
     "calls"}``."""
 
@@ -76,7 +72,7 @@ class ProvisionResult(_Camel):
     roster_url: str = Field(default="", exclude=True)
 
 
-class InitResult(_Camel):
+class InitResult(AutoCamel):
     """``--json``: ``{"rosterSpreadsheetId", "url", "calls"}``."""
 
     roster_spreadsheet_id: str

@@ -24,12 +24,14 @@ from zoneinfo import ZoneInfo
 
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from requests import RequestException
 
 from tst_sheets import roster as roster_sheet
 from tst_sheets import start_here, workbooks
+from tst_sheets.camel import Camel
 from tst_sheets.commitments import CommitmentSet, load_commitments
+from tst_sheets.errors import http_status
 from tst_sheets.jobs import collect
 from tst_sheets.model import Finding, Program, Team, TeamStatus
 from tst_sheets.rollup import (
@@ -64,11 +66,7 @@ STATE_RANGE = "A1:A"
 FILE_FIELDS = f"{workbooks.FILE_FIELDS},modifiedTime"
 
 
-class _Camel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class RollupResult(_Camel):
+class RollupResult(Camel):
     """``--json``: ``{"rollupSpreadsheetId", "url", "teams", "read", "reused", "unreadable",
     "findings", "calls"}``."""
 
@@ -192,7 +190,7 @@ class _Run:
         try:
             self.ws.sheets.http_client.batch_update(book_id, body)
         except APIError as error:
-            if _status(error) != 400:
+            if http_status(error) != 400:
                 raise
             actual = read_layout(self.ws, book_id)
             body = {"requests": render(grids, actual, self.tpl)}
@@ -382,7 +380,7 @@ def read_state_column(ws: Workspace, book_id: str, title: str) -> list[str]:
             book_id, absolute_range_name(title, STATE_RANGE),
             params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "COLUMNS"})
     except APIError as error:
-        if _status(error) in (400, 404):
+        if http_status(error) in (400, 404):
             return []
         raise
     values = reply.get("values", [])
@@ -439,12 +437,6 @@ def rollup_people(program: Program) -> dict[str, str]:
 def _initial_layout(tpl: RollupTemplate) -> dict[int, SheetLayout]:
     """A roll-up just created from the template: its tabs, nothing added to them yet."""
     return {t.sheet_id: SheetLayout(title=t.title) for t in tpl.workbook.tabs}
-
-
-def _status(error: BaseException) -> int:
-    if isinstance(error, APIError):
-        return int(getattr(error, "code", 0) or error.response.status_code)
-    return 0
 
 
 def _now(program: Program) -> datetime:

@@ -43,6 +43,8 @@ MistakeKind = Literal[
     "formula_text",  # formula-looking text in a note: must stay text, never a finding
     "formula_error",  # a formula copied from last year's log: #REF!
     "member_left",  # a member left and the team is below its minimum size
+    "short_first_coaching",  # the season's first coaching session typed as "20" (minutes)
+    "formula_in_date",  # formula-looking text typed as a meeting's date: a finding, kept as text
 ]
 ALL_MISTAKES: tuple[MistakeKind, ...] = (
     "missed_month",
@@ -69,6 +71,7 @@ DELETED = "sprints"
 FIRST_ROW = 3  # below the template's example row, which TLs mostly leave in place
 COPIED_FORMULA = "=VLOOKUP(A{row},'2025-26 Log'!A:C,2,FALSE)"
 IMPORTXML = '\'=IMPORTXML("https://tst.example.org/resources","//h2")'
+SHORT_MINUTES = "20"
 AT_FORMULA = "@SUM(B3:B9)"
 
 
@@ -355,8 +358,10 @@ class _Typist:
         mistakes: Sequence[MistakeKind],
         template: WorkbookTemplate,
         seed: int,
+        typed_in_date: str = IMPORTXML,
     ) -> None:
         self.sample, self.team, self.program = sample, sample.team, program
+        self.typed_in_date = typed_in_date
         self.as_of, self.mistakes, self.template = as_of, set(mistakes), template
         self.rng = random.Random(f"{seed}:{sample.team.team_id}")
         self.year = program.school_year_start.year
@@ -526,6 +531,11 @@ class _Typist:
                     ),
                 )
                 self.meeting_mistakes(tab, row)
+        if "formula_in_date" in self.mistakes:
+            typed = self.typed_in_date
+            row = tab.add(date=typed, minutes="30", attendees=self.team.tl_name, focus="Notes")
+            self.plant("formula_in_date", "meetings", tab.cell("date", row), "unreadable_value",
+                       typed=typed.removeprefix("'"), found="(not a date)")  # fmt: skip
         if missed is not None:
             self.plant(
                 "missed_month",
@@ -574,9 +584,11 @@ class _Typist:
                 days.append(extra)
             for day in days:
                 is_short = day == extra
+                first_short = "short_first_coaching" in self.mistakes and not tab.rows
+                minutes = "20 min" if is_short else self.rng.choice(COACHING_MINUTES)
                 row = tab.add(
                     date=self.when(day),
-                    minutes="20 min" if is_short else self.rng.choice(COACHING_MINUTES),
+                    minutes=SHORT_MINUTES if first_short else minutes,
                     coach=typo(coach.name, self.rng) if coach else "",
                     mode=self.rng.choice(["Virtual", "Virtual", "virtual", "Phone"]),
                     focus=self.rng.choice(f.coaching_focus),
@@ -589,6 +601,15 @@ class _Typist:
                         tab.cell("minutes", row),
                         "coaching",
                         typed="20 min",
+                        found="20 min",
+                    )
+                if first_short:
+                    self.plant(
+                        "short_first_coaching",
+                        "coaching",
+                        tab.cell("minutes", row),
+                        "coaching",
+                        typed=SHORT_MINUTES,
                         found="20 min",
                     )
                 if row - FIRST_ROW == 2 and "formula_text" in self.mistakes:
@@ -694,10 +715,12 @@ def plan_team(
     *,
     template: WorkbookTemplate | None = None,
     seed: int = SEED,
+    typed_in_date: str = IMPORTXML,
 ) -> TeamTyping:
-    """Pure: what one TL types up to ``as_of``, and where each planted mistake is."""
+    """Pure: what one TL types up to ``as_of``, and where each planted mistake is
+    (``typed_in_date``: the text a ``formula_in_date`` mistake types)."""
     tpl = template or load_template("team_workbook")
-    return _Typist(sample, program, as_of, mistakes, tpl, seed).typing()
+    return _Typist(sample, program, as_of, mistakes, tpl, seed, typed_in_date).typing()
 
 
 # --- typing it ----------------------------------------------------------------------------------
@@ -711,8 +734,10 @@ def type_season(
     plan: Mapping[str, Sequence[MistakeKind]] | None = None,
     program: Program | None = None,
     seed: int = SEED,
+    typed_in_date: Mapping[str, str] | None = None,
 ) -> Season:
-    """Each TL of ``books`` (team id → spreadsheet id) types their season as themselves."""
+    """Each TL of ``books`` (team id → spreadsheet id) types their season as themselves
+    (``typed_in_date``: team id → the text its ``formula_in_date`` mistake types)."""
     program = program or sample_program()
     plan = DEFAULT_PLAN if plan is None else plan
     template = load_template("team_workbook")
@@ -723,7 +748,10 @@ def type_season(
         if not book:
             continue
         mistakes = plan.get(sample.team.team_id, ())
-        typing = plan_team(sample, program, as_of, mistakes, template=template, seed=seed)
+        typed = (typed_in_date or {}).get(sample.team.team_id, IMPORTXML)
+        typing = plan_team(
+            sample, program, as_of, mistakes, template=template, seed=seed, typed_in_date=typed
+        )
         calls.append(write_typing(connect_as(typing.tl_email), book, typing))
         season.teams.append(typing.team_id)
         season.planted += typing.planted
