@@ -22,6 +22,15 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+
+# Options several commands share.
+RosterOption = Annotated[
+    str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluate as of YYYY-MM-DD (default: today).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 err_console = Console(stderr=True)
 
 
@@ -121,7 +130,7 @@ def emulator(
         running.server.server_close()
 
 
-# -- calendar (issue 8) ------------------------------------------------------------------------
+# -- calendar ---------------------------------------------------------------------------------
 
 
 def _calendar_roster(roster: str | None) -> tuple[Any, str]:
@@ -138,9 +147,9 @@ def _calendar_roster(roster: str | None) -> tuple[Any, str]:
 
 @app.command("calendar")
 def calendar_command(
-    roster: Annotated[str | None, typer.Option(help="Roster spreadsheet id.")] = None,
+    roster: RosterOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Put the roster's Events on participants' calendars and the teams' Program Events tabs."""
     from tst_sheets.jobs.calendar import sync_calendar
@@ -158,7 +167,7 @@ def calendar_command(
 
 @app.command("export-ics")
 def export_ics(
-    roster: Annotated[str | None, typer.Option(help="Roster spreadsheet id.")] = None,
+    roster: RosterOption = None,
     out: Annotated[Path, typer.Option(help="Where to write the iCalendar file.")] = Path(
         "program.ics"
     ),
@@ -176,7 +185,7 @@ def export_ics(
         err_console.print(f"{finding.tab}!{finding.cell}: {finding.found} ({finding.expected})")
 
 
-# -- init and provision (issue 5) --------------------------------------------------------------
+# -- init and provision ------------------------------------------------------------------
 
 
 @app.command("init")
@@ -184,7 +193,7 @@ def init_command(
     program: Annotated[
         str | None, typer.Option(help="Program name (default: TST_PROGRAM, else TST).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Create the program roster (or find it by its Drive labels), pre-filled with the school
     year's events. On the local emulator it also holds the sample program's coaches and teams."""
@@ -203,11 +212,9 @@ def init_command(
 
 @app.command("provision")
 def provision_command(
-    roster: Annotated[
-        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
-    ] = None,
+    roster: RosterOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Create, upgrade and share one workbook per Active team; report who got access."""
     from tst_sheets.config import Settings
@@ -254,18 +261,14 @@ def _advance(bar: Progress) -> Callable[[int, int, str], None]:
     return step
 
 
-# -- collect (issue 6) --------------------------------------------------------------------------
+# -- collect ---------------------------------------------------------------------------------
 
 
 @app.command("collect")
 def collect_command(
-    roster: Annotated[
-        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Check as of YYYY-MM-DD (default: today).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    roster: RosterOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Read every Active team's workbook (one read each) and check it against the commitments."""
     from gspread.exceptions import APIError
@@ -293,19 +296,15 @@ def collect_command(
     render_collect(console, result)
 
 
-# -- rollup (issue 7) ---------------------------------------------------------------------------
+# -- rollup ---------------------------------------------------------------------------------
 
 
 @app.command("rollup")
 def rollup_command(
-    roster: Annotated[
-        str | None, typer.Option(help="Roster spreadsheet id (default: TST_ROSTER_ID).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate as of YYYY-MM-DD (default: today).")
-    ] = None,
+    roster: RosterOption = None,
+    as_of: AsOfOption = None,
     full: Annotated[bool, typer.Option("--full", help="Read every workbook (a cold run).")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write the coach roll-up: read what changed, check every team, update the roll-up."""
     from tst_sheets.config import Settings
