@@ -143,13 +143,19 @@ def _remove(sheet: Doc, member: str, item: Doc) -> None:
         del sheet[member]
 
 
+def _update_ranged(batch: Batch, body: Doc, given_key: str, member: str, id_key: str,
+                   request: str) -> None:
+    """Apply an update request's field mask to a sheet object that has an id and a range."""
+    given = body.get(given_key) or {}
+    sheet, item = _find(batch, member, id_key, given.get(id_key))
+    cells.apply_mask(item, given, cells.mask_of(body.get("fields"), request))
+    item[id_key] = int(given[id_key])
+    item["range"] = grid.full_range(item.get("range") or {}, sheet)
+
+
 @kind("updateFilterView")
 def update_filter_view(batch: Batch, body: Doc) -> None:
-    given = body.get("filter") or {}
-    sheet, view = _find(batch, "filterViews", "filterViewId", given.get("filterViewId"))
-    cells.apply_mask(view, given, cells.mask_of(body.get("fields"), "updateFilterView"))
-    view["filterViewId"] = int(given["filterViewId"])
-    view["range"] = grid.full_range(view.get("range") or {}, sheet)
+    _update_ranged(batch, body, "filter", "filterViews", "filterViewId", "updateFilterView")
 
 
 @kind("deleteFilterView")
@@ -230,11 +236,7 @@ def add_banding(batch: Batch, body: Doc) -> Doc:
 
 @kind("updateBanding")
 def update_banding(batch: Batch, body: Doc) -> None:
-    given = body.get("bandedRange") or {}
-    sheet, banded = _find(batch, "bandedRanges", "bandedRangeId", given.get("bandedRangeId"))
-    cells.apply_mask(banded, given, cells.mask_of(body.get("fields"), "updateBanding"))
-    banded["bandedRangeId"] = int(given["bandedRangeId"])
-    banded["range"] = grid.full_range(banded.get("range") or {}, sheet)
+    _update_ranged(batch, body, "bandedRange", "bandedRanges", "bandedRangeId", "updateBanding")
 
 
 @kind("deleteBanding")
