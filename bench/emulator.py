@@ -78,9 +78,7 @@ def main() -> None:
             ranges = [f"'Tab {t}'!A1:H{ROWS + 1}" for t in range(TABS)]
 
             def batch_get() -> None:
-                book.values_batch_get(
-                    ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"}
-                )
+                book.values_batch_get(ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"})
 
             body = create_body("c")  # built once: the figure is the emulator's, not the client's
 
@@ -93,10 +91,13 @@ def main() -> None:
             table.add_column("request")
             table.add_column("1 thread, req/s", justify="right")
             table.add_column("4 threads, req/s", justify="right")
-            for name, fn in (("values.batchGet (10 tabs)", batch_get),
-                             ("spreadsheets.create (10 tabs)", create)):
-                table.add_row(name, f"{rate(fn, args.seconds, 1):.1f}",
-                              f"{rate(fn, args.seconds, 4):.1f}")
+            for name, fn in (
+                ("values.batchGet (10 tabs)", batch_get),
+                ("spreadsheets.create (10 tabs)", create),
+            ):
+                table.add_row(
+                    name, f"{rate(fn, args.seconds, 1):.1f}", f"{rate(fn, args.seconds, 4):.1f}"
+                )
             Console().print(table)
         finally:
             running.stop()

@@ -30,12 +30,15 @@ from rich.console import Console
 from rich.table import Table
 
 from tst_sheets.config import Settings
+from tst_sheets.demo.planted import MistakeKind
+from tst_sheets.demo.sample import sample_program, sample_teams
+from tst_sheets.demo.season import write_typing
+from tst_sheets.demo.typist import plan_team
 from tst_sheets.emulator import start_in_thread
-from tst_sheets.jobs.provision import init_roster, provision
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
 from tst_sheets.model import Program, Team
-from tst_sheets.sample import sample_program, sample_teams
-from tst_sheets.sample.season import MistakeKind, plan_team, write_typing
 from tst_sheets.templates import load_template
 from tst_sheets.workspace import Workspace, connect
 
@@ -57,11 +60,19 @@ def bench_program(n: int) -> Program:
     teams = []
     for i in range(n):
         s = samples[i % len(samples)].team
-        teams.append(s.model_copy(update={
-            "team_id": f"T{i + 1:02d}", "school": f"{s.school} #{i // len(samples) + 1}",
-            "tl_email": f"tl{i + 1:02d}@{SCHOOLS}",
-            "principal_email": f"principal{i + 1:02d}@{SCHOOLS}",
-            "coach_email": coaches[i % len(coaches)], "sheet_url": "", "row": None}))
+        teams.append(
+            s.model_copy(
+                update={
+                    "team_id": f"T{i + 1:02d}",
+                    "school": f"{s.school} #{i // len(samples) + 1}",
+                    "tl_email": f"tl{i + 1:02d}@{SCHOOLS}",
+                    "principal_email": f"principal{i + 1:02d}@{SCHOOLS}",
+                    "coach_email": coaches[i % len(coaches)],
+                    "sheet_url": "",
+                    "row": None,
+                }
+            )
+        )
     return base.model_copy(update={"teams": teams})
 
 
@@ -101,7 +112,7 @@ def count_429s(ws: Workspace) -> Callable[[], int]:
         if response.status_code == 429:
             seen[0] += 1
 
-    ws.sheets.http_client.session.hooks["response"].append(hook)
+    ws.sheets.client.http_client.session.hooks["response"].append(hook)
     return lambda: seen[0]
 
 
@@ -109,7 +120,7 @@ def naive_read(ws: Workspace, books: dict[str, str]) -> int:
     """The reader a script would write: open each workbook, then every tab's records."""
     records = 0
     for book_id in books.values():
-        spreadsheet = ws.sheets.open_by_key(book_id)
+        spreadsheet = ws.sheets.client.open_by_key(book_id)
         for worksheet in spreadsheet.worksheets():
             try:
                 records += len(worksheet.get_all_records())
@@ -130,13 +141,18 @@ class Measure:
     def done(self) -> dict[str, Any]:
         calls = self.ws.counter.since(self.before)
         rejected = self.rejected() - self.rejected_before
-        return {"seconds": time.perf_counter() - self.started, "rejected": rejected,
-                "reads": calls["sheets"]["read"] - rejected, "writes": calls["sheets"]["write"],
-                "drive": calls["drive"]["read"] + calls["drive"]["write"]}
+        return {
+            "seconds": time.perf_counter() - self.started,
+            "rejected": rejected,
+            "reads": calls["sheets"]["read"] - rejected,
+            "writes": calls["sheets"]["write"],
+            "drive": calls["drive"]["read"] + calls["drive"]["write"],
+        }
 
 
-def project_run(ws: Workspace, rejected: Callable[[], int], roster_id: str, full: bool = False
-                ) -> tuple[dict[str, Any], RollupResult]:
+def project_run(
+    ws: Workspace, rejected: Callable[[], int], roster_id: str, full: bool = False
+) -> tuple[dict[str, Any], RollupResult]:
     measure = Measure(ws, rejected)
     result = rollup(ws, roster_id, AS_OF, full=full)
     out = measure.done()
@@ -147,11 +163,18 @@ def project_run(ws: Workspace, rejected: Callable[[], int], roster_id: str, full
 # --- the report ----------------------------------------------------------------------------------
 
 
-def side_by_side(n: int, first: dict[str, Any], cold: dict[str, Any], naive: dict[str, Any]
-                 ) -> Table:
+def side_by_side(
+    n: int, first: dict[str, Any], cold: dict[str, Any], naive: dict[str, Any]
+) -> Table:
     table = Table(title=f"Reading {n} teams under quota: the project's roll-up vs a naive reader")
-    for column in ("", "roll-up, first run", "roll-up --full", "naive gspread reader",
-                   "naive / first run", "naive / --full"):
+    for column in (
+        "",
+        "roll-up, first run",
+        "roll-up --full",
+        "naive gspread reader",
+        "naive / first run",
+        "naive / --full",
+    ):
         table.add_column(column, justify="right")
 
     def total(m: dict[str, Any]) -> int:
@@ -164,29 +187,64 @@ def side_by_side(n: int, first: dict[str, Any], cold: dict[str, Any], naive: dic
     row("Sheets reads per team", lambda m: m["reads"] / n, "{:.2f}")
     row("Sheets calls per team", lambda m: total(m) / n, "{:.2f}")
     row("Sheets reads", lambda m: m["reads"])
-    table.add_row("Sheets writes: roll-up + roster", str(first["writes"] - first["start_here"]),
-                  str(cold["writes"] - cold["start_here"]), "0", "", "")
-    table.add_row("Sheets writes: teams' Start Here", str(first["start_here"]),
-                  str(cold["start_here"]), "0", "", "")
-    row("Sheets calls for the roll-up (all but Start Here)",
-        lambda m: total(m) - m.get("start_here", 0))
+    table.add_row(
+        "Sheets writes: roll-up + roster",
+        str(first["writes"] - first["start_here"]),
+        str(cold["writes"] - cold["start_here"]),
+        "0",
+        "",
+        "",
+    )
+    table.add_row(
+        "Sheets writes: teams' Start Here",
+        str(first["start_here"]),
+        str(cold["start_here"]),
+        "0",
+        "",
+        "",
+    )
+    row(
+        "Sheets calls for the roll-up (all but Start Here)",
+        lambda m: total(m) - m.get("start_here", 0),
+    )
     row("Sheets calls total", total)
-    table.add_row("429 answers (retried, not counted above)", str(first["rejected"]),
-                  str(cold["rejected"]), str(naive["rejected"]), "", "")
+    table.add_row(
+        "429 answers (retried, not counted above)",
+        str(first["rejected"]),
+        str(cold["rejected"]),
+        str(naive["rejected"]),
+        "",
+        "",
+    )
     row("wall time (s)", lambda m: m["seconds"], "{:.1f}")
     return table
 
 
 def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
     table = Table(title="The project's roll-up, cold and warm")
-    for column in ("run", "teams read", "Sheets reads", "roll-up writes", "Start Here writes",
-                   "Sheets calls", "Drive calls", "wall time"):
+    for column in (
+        "run",
+        "teams read",
+        "Sheets reads",
+        "roll-up writes",
+        "Start Here writes",
+        "Sheets calls",
+        "Drive calls",
+        "wall time",
+    ):
         table.add_column(column, justify="right")
     for name, m, result in rows:
         rollup_writes = m["writes"] - m["start_here"]
-        table.add_row(name, str(result.read), str(m["reads"]), str(rollup_writes),
-                      str(m["start_here"]), str(m["reads"] + m["writes"]), str(m["drive"]),
-                      f"{m['seconds']:.2f} s")
+        table.add_row(
+            name,
+            str(result.read),
+            str(m["reads"]),
+            str(rollup_writes),
+            str(m["start_here"]),
+            str(m["reads"] + m["writes"]),
+            str(m["drive"]),
+            f"{m['seconds']:.2f} s",
+        )
     return table
 
 
@@ -194,9 +252,12 @@ def change_teams(settings: Settings, program: Program, books: dict[str, str], k:
     """k TLs log one more meeting (one values.append each, as the TL)."""
     for team in program.teams[:k]:
         tl = connect(settings, team.tl_email)
-        tl.sheets.http_client.values_append(
-            books[team.team_id], "Meetings!A1", params={"valueInputOption": "USER_ENTERED"},
-            body={"values": [["2026-11-21", "40", team.tl_name, "Walkthrough debrief", ""]]})
+        tl.sheets.client.http_client.values_append(
+            books[team.team_id],
+            "Meetings!A1",
+            params={"valueInputOption": "USER_ENTERED"},
+            body={"values": [["2026-11-21", "40", team.tl_name, "Walkthrough debrief", ""]]},
+        )
 
 
 def team_names(teams: list[Team]) -> str:
@@ -212,8 +273,9 @@ def main() -> None:
         running = start_in_thread(Path(tmp) / "bench.db")
         try:
             # generous retries: under quota a request may wait out most of a minute
-            settings = Settings(target="local", emulator_url=running.url, max_attempts=60,
-                                retry_deadline_s=600)
+            settings = Settings(
+                target="local", emulator_url=running.url, max_attempts=60, retry_deadline_s=600
+            )
             console.print(f"Building {n} teams (provision + a season typed by each TL)…")
             started = time.perf_counter()
             roster_id, books, program = build_cohort(settings, n)
@@ -222,11 +284,16 @@ def main() -> None:
             naive_calls = n * (2 + len(sample_tabs(settings, books)))
             factor = max(1, math.ceil(naive_calls / GOOGLE_PER_MINUTE) - 1)
             quota = GOOGLE_PER_MINUTE * factor
-            requests.post(f"{running.url}/_emulator/knobs", timeout=5, json={
-                "quota_read_per_user": quota, "quota_write_per_user": quota}).raise_for_status()
-            console.print(f"Quota on: Google's {GOOGLE_PER_MINUTE} reads and writes per minute "
-                          f"per user x factor [bold]{factor}[/] = {quota} per minute (the naive "
-                          f"reader needs ~{naive_calls} reads).")
+            requests.post(
+                f"{running.url}/_emulator/knobs",
+                timeout=5,
+                json={"quota_read_per_user": quota, "quota_write_per_user": quota},
+            ).raise_for_status()
+            console.print(
+                f"Quota on: Google's {GOOGLE_PER_MINUTE} reads and writes per minute "
+                f"per user x factor [bold]{factor}[/] = {quota} per minute (the naive "
+                f"reader needs ~{naive_calls} reads)."
+            )
 
             ws = connect(settings)
             rejected = count_429s(ws)
@@ -242,12 +309,16 @@ def main() -> None:
             warm0, warm0_result = project_run(ws, rejected, roster_id)
             change_teams(settings, program, books, 5)
             warm5, warm5_result = project_run(ws, rejected, roster_id)
-            console.print(runs_table([
-                ("first run (creates the roll-up)", first, first_result),
-                ("--full (every workbook read)", cold, cold_result),
-                ("warm, 0 changed", warm0, warm0_result),
-                (f"warm, 5 changed ({team_names(program.teams[:5])})", warm5, warm5_result),
-            ]))
+            console.print(
+                runs_table(
+                    [
+                        ("first run (creates the roll-up)", first, first_result),
+                        ("--full (every workbook read)", cold, cold_result),
+                        ("warm, 0 changed", warm0, warm0_result),
+                        (f"warm, 5 changed ({team_names(program.teams[:5])})", warm5, warm5_result),
+                    ]
+                )
+            )
             cold_result = first_result
             statuses = ", ".join(f"{k} {v}" for k, v in cold_result.by_status.items())
             console.print(f"Teams by status: {statuses}. Roll-up: {cold_result.url}")
@@ -258,8 +329,9 @@ def main() -> None:
 def sample_tabs(settings: Settings, books: dict[str, str]) -> list[str]:
     """The tabs of one team workbook (the naive reader reads each of them)."""
     ws = connect(settings)
-    meta = ws.sheets.http_client.fetch_sheet_metadata(
-        next(iter(books.values())), params={"fields": "sheets.properties.title"})
+    meta = ws.sheets.client.http_client.fetch_sheet_metadata(
+        next(iter(books.values())), params={"fields": "sheets.properties.title"}
+    )
     return [s["properties"]["title"] for s in meta["sheets"]]
 
 

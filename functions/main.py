@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo
 
 import flask
 import functions_framework
-import gspread
 from pydantic import BaseModel
 
 from tst_sheets.config import Settings
+from tst_sheets.errors import GoogleError
 from tst_sheets.workspace import Workspace, connect
 
 log = logging.getLogger("tst_sheets.functions")
@@ -173,7 +173,7 @@ def _json_body(request: flask.Request) -> dict[str, Any]:
     except ValueError as error:
         raise BadRequest(f"The body is not valid JSON: {error}.") from error
     if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object, e.g. {\"asOf\": \"2026-11-23\"}.")
+        raise BadRequest('The body must be a JSON object, e.g. {"asOf": "2026-11-23"}.')
     return body
 
 
@@ -203,9 +203,9 @@ def _flag(params: dict[str, Any], name: str) -> bool:
 def check_roster(ws: Workspace, roster_id: str) -> None:
     """One cheap metadata read, so an unknown or unshared roster is the caller's 400."""
     try:
-        ws.sheets.http_client.fetch_sheet_metadata(roster_id, params={"fields": "spreadsheetId"})
-    except gspread.exceptions.APIError as error:
-        if error.code not in (400, 403, 404):
+        ws.sheets.get(roster_id, "spreadsheetId")
+    except GoogleError as error:
+        if error.status not in (400, 403, 404):
             raise
         raise BadRequest(
             f"Roster {roster_id!r} cannot be opened as {ws.identity}: check the id, and share "

@@ -11,8 +11,12 @@ import pytest
 from icalendar import Calendar
 
 from tests.test_calendar_sync import program as seed_program
-from tst_sheets.calendar_sync import CalendarResult, Reconciler, desired_events, event_id
-from tst_sheets.jobs.calendar import export_program_ics, sync_program
+from tst_sheets.calendar.events import desired_events
+from tst_sheets.calendar.ids import event_id
+from tst_sheets.demo.sample import sample_program
+from tst_sheets.jobs.calendar import CalendarResult, sync_program
+from tst_sheets.jobs.calendar_writes import EventWriter
+from tst_sheets.jobs.ics import export_program_ics
 from tst_sheets.model import EventSpec, Program
 from tst_sheets.workspace import Workspace
 
@@ -24,7 +28,7 @@ EVENTS_HEADER = ["Date", "Time", "Event", "Mode", "Location / Link"]
 
 def make_workbook(ws: Workspace, team_id: str, members: list[list[str]]) -> str:
     """A team workbook with the two tabs the job reads (provisioning makes the real ones)."""
-    book = ws.sheets.create(f"Impact Team {team_id}")
+    book = ws.sheets.client.create(f"Impact Team {team_id}")
     team_tab = book.sheet1
     team_tab.update_title("Team")
     team_tab.update([TEAM_HEADER, *members], "A1", value_input_option="RAW")
@@ -78,7 +82,7 @@ def primary(connect_as: Callable[[str], Workspace], email: str) -> list[dict[str
     """What a person sees on their own calendar."""
     reply = (
         connect_as(email)
-        .calendar.events()
+        .calendar.resource.events()
         .list(calendarId="primary", singleEvents=True, orderBy="startTime", maxResults=2500)
         .execute()
     )
@@ -194,7 +198,7 @@ def test_a_new_member_is_invited_to_the_team_events(
     visit = [e for e in primary(connect_as, "ana@cps.example.edu")]
     assert [e["summary"] for e in visit] == ["TST observation visit"]
     assert not primary(connect_as, "bo@cps.example.edu")  # left in October
-    book = workspace.sheets.open_by_url(program.teams[0].sheet_url)
+    book = workspace.sheets.client.open_by_url(program.teams[0].sheet_url)
     book.worksheet("Team").append_row(
         ["Cy Ng", "cy@cps.example.edu", "Member", "Grade 5", "2026-11-20", "", ""],
         value_input_option="RAW",
@@ -209,7 +213,9 @@ def test_a_new_member_is_invited_to_the_team_events(
 def test_team_program_events_tab(workspace: Workspace, program: Program, sync: Sync) -> None:
     first = sync(program)
     assert sorted(first.team_tabs_updated) == ["T01", "T02"]
-    tab = workspace.sheets.open_by_url(program.teams[0].sheet_url).worksheet("Program Events")
+    tab = workspace.sheets.client.open_by_url(program.teams[0].sheet_url).worksheet(
+        "Program Events"
+    )
     rows = tab.get_all_values()
     assert rows[0] == EVENTS_HEADER
     assert [
@@ -222,7 +228,7 @@ def test_team_program_events_tab(workspace: Workspace, program: Program, sync: S
     virtual = [r for r in rows if r[2] == "Cohort Roundtable" and r[3] == "Virtual"]
     assert len(virtual) == 5 and all(r[4].startswith("https://meet.google.com/") for r in virtual)
     assert any(r[2] == "TST observation visit" for r in rows)
-    t2 = workspace.sheets.open_by_url(program.teams[1].sheet_url).worksheet("Program Events")
+    t2 = workspace.sheets.client.open_by_url(program.teams[1].sheet_url).worksheet("Program Events")
     assert not any(r[2] == "TST observation visit" for r in t2.get_all_values())
     assert sync(program).team_tabs_updated == []
     events = [e for e in program.events if e.key != "roundtable-2027-06"]
@@ -249,9 +255,11 @@ def test_a_retried_create_does_not_duplicate(
     result = sync(program)
     desired = desired_events(program)[0]
     fall = next(e for e in desired if e.key == "fall-training")
-    again = Reconciler(workspace.calendar, result.calendar_id).insert(fall)  # answered 409
+    again = EventWriter(workspace, result.calendar_id, "all").insert(fall)  # answered 409
     assert again["id"] == event_id("TST", "fall-training")
-    listed = workspace.calendar.events().list(calendarId=result.calendar_id, q=None).execute()
+    listed = (
+        workspace.calendar.resource.events().list(calendarId=result.calendar_id, q=None).execute()
+    )
     assert len([e for e in listed["items"] if e["id"] == fall.id]) == 1
 
 
@@ -282,9 +290,9 @@ def test_cli_calendar_json_and_export_ics(
     from typer.testing import CliRunner
 
     from tst_sheets.cli import app
-    from tst_sheets.jobs.provision import init_roster
+    from tst_sheets.jobs.init import init_roster
 
-    roster_id = init_roster(workspace).roster_spreadsheet_id
+    roster_id = init_roster(workspace, program=sample_program()).roster_spreadsheet_id
     monkeypatch.setenv("TST_TARGET", "local")
     monkeypatch.setenv("TST_EMULATOR_URL", settings.emulator_url)
     monkeypatch.setenv("TST_ROSTER_ID", roster_id)
@@ -309,10 +317,10 @@ def test_cli_calendar_json_and_export_ics(
 
 def test_bad_roster_rows_become_findings_with_cells(workspace: Workspace) -> None:
     from tst_sheets.jobs.calendar import sync_calendar
-    from tst_sheets.jobs.provision import init_roster
+    from tst_sheets.jobs.init import init_roster
 
-    roster_id = init_roster(workspace).roster_spreadsheet_id
-    events = workspace.sheets.open_by_key(roster_id).worksheet("Events")
+    roster_id = init_roster(workspace, program=sample_program()).roster_spreadsheet_id
+    events = workspace.sheets.client.open_by_key(roster_id).worksheet("Events")
     first_free = len(events.get_all_values()) + 1
     bad = [
         ["no-date", "No date", "Other", "", "17:00", "18:00", "In person", "", "All TLs", ""],
@@ -351,10 +359,10 @@ def test_demo_step_shows_a_tl_and_a_principal_their_calendars(
 ) -> None:
     from types import SimpleNamespace
 
-    from tst_sheets.calendar_report import demo_calendar_step
-    from tst_sheets.jobs.provision import init_roster
+    from tst_sheets.demo.agenda import demo_calendar_step
+    from tst_sheets.jobs.init import init_roster
 
-    roster_id = init_roster(workspace).roster_spreadsheet_id
+    roster_id = init_roster(workspace, program=sample_program()).roster_spreadsheet_id
     ctx = SimpleNamespace(ws=workspace, state={"roster_id": roster_id}, connect_as=connect_as)
     detail = demo_calendar_step(ctx)  # type: ignore[arg-type]
     assert detail["created"] > 10 and detail["calls"]["calendar"]["write"] == detail["created"] + 1

@@ -8,16 +8,14 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from tst_sheets.calendar_sync import (
-    DesiredEvent,
-    desired_events,
-    diff_event,
-    event_id,
-    plan_changes,
-    program_event_rows,
-    teams_needing_members,
-)
+from tst_sheets.calendar.audience import teams_needing_members
+from tst_sheets.calendar.events import DesiredEvent, desired_events
+from tst_sheets.calendar.ids import event_id
+from tst_sheets.calendar.plan import diff_event, plan_changes
+from tst_sheets.calendar.team_tab import program_event_rows
 from tst_sheets.model import Attendance, Coach, DateRange, EventSpec, Program, Team
+from tst_sheets.model.a1 import column_letter
+from tst_sheets.templates import load_template
 
 CHI = ZoneInfo("America/Chicago")
 
@@ -111,7 +109,20 @@ def seed_events() -> list[EventSpec]:
     return events
 
 
+EVENTS_COLUMNS = load_template("program_roster").tab("events").columns
+
+
+def on_roster(event: EventSpec) -> EventSpec:
+    """An Events row as the roster reader gives it: each field's cell on its row."""
+    if event.row is None or event.cells:
+        return event
+    cells = {c.key: f"{column_letter(i)}{event.row}" for i, c in enumerate(EVENTS_COLUMNS)}
+    return event.model_copy(update={"cells": cells})
+
+
 def program(**changes: object) -> Program:
+    if "events" in changes:
+        changes["events"] = [on_roster(e) for e in changes["events"]]  # type: ignore[attr-defined]
     base = Program(
         name="TST",
         roster_id="roster123",
@@ -122,7 +133,7 @@ def program(**changes: object) -> Program:
         breaks=[DateRange(start=date(2026, 12, 21), end=date(2027, 1, 1), label="Winter")],
         coaches=[Coach(name="Coach A", email="coach.a@tst.example.org")],
         teams=[team(1), team(2)],
-        events=seed_events(),
+        events=[on_roster(e) for e in seed_events()],
     )
     return base.model_copy(update=changes)
 
@@ -315,7 +326,7 @@ def test_bad_rows_become_findings_naming_tab_and_cell() -> None:
             end=time(19, 0),
             audience=["All TL's, Janitors"],
             row=6,
-            cells={"audience": "K6"},
+            cells={"audience": "K6", "event_key": "A6"},
         ),
         EventSpec(key="no-start", title="No start", date=date(2026, 9, 3), end=time(19, 0), row=7),
         EventSpec(key="backwards", title="Again", date=date(2026, 9, 4), row=8),

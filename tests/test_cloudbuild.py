@@ -129,8 +129,17 @@ def test_every_substitution_is_defined_and_used() -> None:
     defined = set(BUILD["substitutions"])
     assert used - defined - BUILTINS == set()
     assert defined - used == set(), "Cloud Build rejects a substitution the steps never use"
-    for key in ("_PROJECT", "_REGION", "_SERVICE_ACCOUNT", "_ROSTER_ID", "_SUBJECT",
-                "_SCHEDULER_SA", "_ROLLUP_SCHEDULE", "_CALENDAR_SCHEDULE", "_PROVISION_SCHEDULE"):
+    for key in (
+        "_PROJECT",
+        "_REGION",
+        "_SERVICE_ACCOUNT",
+        "_ROSTER_ID",
+        "_SUBJECT",
+        "_SCHEDULER_SA",
+        "_ROLLUP_SCHEDULE",
+        "_CALENDAR_SCHEDULE",
+        "_PROVISION_SCHEDULE",
+    ):
         assert key in defined
     assert BUILD["options"]["dynamicSubstitutions"] is True
 

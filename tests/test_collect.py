@@ -13,17 +13,16 @@ from typer.testing import CliRunner
 
 from tst_sheets.cli import app
 from tst_sheets.config import Settings
-from tst_sheets.jobs.collect import CollectResult, collect, read_team
-from tst_sheets.jobs.provision import init_roster, provision
+from tst_sheets.demo.planted import ALL_MISTAKES, MistakeKind, Season
+from tst_sheets.demo.sample import sample_program, sample_teams
+from tst_sheets.demo.season import type_season
+from tst_sheets.demo.typist import plan_team
+from tst_sheets.jobs.collect import CollectResult, collect
+from tst_sheets.jobs.common import team_template
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.reader import read_team
 from tst_sheets.model import Finding, Program
-from tst_sheets.sample import sample_program, sample_teams
-from tst_sheets.sample.season import (
-    ALL_MISTAKES,
-    MistakeKind,
-    Season,
-    plan_team,
-    type_season,
-)
 from tst_sheets.workspace import Workspace, connect
 
 AS_OF = date(2026, 11, 23)
@@ -123,7 +122,10 @@ def test_formula_looking_text_stays_text_and_is_no_finding(cohort: Cohort) -> No
     flagged = {(f.tab, f.cell) for f in result.findings}
     assert all((p.tab, p.cell) not in flagged for p in texts)
     team = next(t for t in cohort.program.teams if t.team_id == PLANTED)
-    read = read_team(cohort.service, team, cohort.program, spreadsheet_id=cohort.books[PLANTED])
+    template = team_template(cohort.service)
+    read = read_team(
+        cohort.service, team, cohort.program, template, spreadsheet_id=cohort.books[PLANTED]
+    )
     assert read.record is not None
     record = read.record
     notes = [m.decisions for m in record.meetings] + [c.next_steps for c in record.coaching]
@@ -152,7 +154,7 @@ def test_a_season_is_one_write_per_team_plus_one_for_structure(cohort: Cohort) -
 
 def test_a_deleted_workbook_is_unreadable_and_the_others_complete(cohort: Cohort) -> None:
     cohort.type()
-    cohort.service.drive.files().delete(fileId=cohort.books[CLEAN]).execute()
+    cohort.service.drive.resource.files().delete(fileId=cohort.books[CLEAN]).execute()
     result = cohort.collect()
     assert [u.team for u in result.unreadable] == [CLEAN]
     assert "not found" in result.unreadable[0].reason
@@ -164,11 +166,12 @@ def test_a_deleted_workbook_is_unreadable_and_the_others_complete(cohort: Cohort
 
 
 def test_a_workbook_without_access_is_unreadable(cohort: Cohort, connect_as: ConnectAs) -> None:
-    private = connect_as("someone.else@schools.example.edu").sheets.create("Not shared")
+    private = connect_as("someone.else@schools.example.edu").sheets.client.create("Not shared")
     team = cohort.program.teams[0]
-    read = read_team(cohort.service, team, cohort.program, spreadsheet_id=private.id)
+    template = team_template(cohort.service)
+    read = read_team(cohort.service, team, cohort.program, template, spreadsheet_id=private.id)
     assert read.record is None and read.failure is not None and "no access" in read.failure
-    nothing = read_team(cohort.service, team, cohort.program, spreadsheet_id="")
+    nothing = read_team(cohort.service, team, cohort.program, template, spreadsheet_id="")
     assert nothing.failure is not None and "provision" in nothing.failure
 
 
@@ -190,9 +193,9 @@ def test_a_tab_renamed_to_an_alias_is_still_read(cohort: Cohort) -> None:
     cohort.type({PLANTED: (), CLEAN: ()})
     checkins = next(t for t in cohort.program.teams if t.team_id == CLEAN)
     tl = cohort.tl(CLEAN)
-    sheet_id = tl.sheets.open_by_key(cohort.books[CLEAN]).worksheet("Principal Check-ins").id
+    sheet_id = tl.sheets.client.open_by_key(cohort.books[CLEAN]).worksheet("Principal Check-ins").id
     rename = {"properties": {"sheetId": sheet_id, "title": "Check-ins"}, "fields": "title"}
-    tl.sheets.http_client.batch_update(
+    tl.sheets.client.http_client.batch_update(
         cohort.books[CLEAN], {"requests": [{"updateSheetProperties": rename}]}
     )
     result = cohort.collect()
@@ -211,7 +214,7 @@ def test_one_october_meeting_is_due_soon_on_october_10_and_overdue_on_november_1
 ) -> None:
     cohort.type({PLANTED: (), CLEAN: ()}, as_of=date(2026, 10, 10))
     tl = cohort.tl(CLEAN)
-    first = tl.sheets.http_client.values_get(
+    first = tl.sheets.client.http_client.values_get(
         cohort.books[CLEAN], absolute_range_name("Meetings", "A3:A20")
     )
     assert len(first.get("values", [])) >= 3  # Aug, Sept and one October meeting

@@ -28,7 +28,7 @@ from tst_sheets.model import (
     TeamRecord,
     TeamStatus,
 )
-from tst_sheets.readback import data_tabs, read_workbook
+from tst_sheets.reading.workbook import data_tabs, read_workbook
 from tst_sheets.templates import WorkbookTemplate, load_template
 
 SID = "wb-1"

@@ -14,7 +14,13 @@ def test_demo_json_summarises_a_whole_program() -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert set(summary) >= {
-        "teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls", "seconds"
+        "teams",
+        "byStatus",
+        "findings",
+        "rollupUrl",
+        "viewerUrl",
+        "calls",
+        "seconds",
     }
     assert summary["teams"] >= 12
     assert len([s for s, n in summary["byStatus"].items() if n]) >= 2

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from pydantic import BaseModel
 
+from tst_sheets.demo.sample import sample_program
 from tst_sheets.emulator import RunningEmulator
 from tst_sheets.workspace import Workspace
 
@@ -178,9 +179,9 @@ def test_the_root_main_py_exposes_every_function(client_for: ClientFor, name: st
 @pytest.fixture
 def roster(workspace: Workspace) -> str:
     """The sample program's roster, as ``tst-sheets init`` makes it on the emulator."""
-    from tst_sheets.jobs.provision import init_roster
+    from tst_sheets.jobs.init import init_roster
 
-    return init_roster(workspace, "TST").roster_spreadsheet_id
+    return init_roster(workspace, "TST", sample_program()).roster_spreadsheet_id
 
 
 def json_keys(model: type[BaseModel]) -> set[str]:
@@ -224,7 +225,7 @@ def test_rollup_answers_with_findings_that_carry_cells(
 def test_calendar_sync_answers_and_takes_the_roster_from_the_environment(
     live_client_for: ClientFor, roster: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tst_sheets.calendar_sync import CalendarResult
+    from tst_sheets.jobs.calendar import CalendarResult
 
     monkeypatch.setenv("TST_ROSTER_ID", roster)
     client = live_client_for("calendar_sync")

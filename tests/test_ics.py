@@ -9,8 +9,8 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from tests.test_calendar_sync import program
-from tst_sheets.calendar_sync import desired_events
-from tst_sheets.ics import event_uid, to_ics
+from tst_sheets.calendar.events import desired_events
+from tst_sheets.calendar.ics import event_uid, to_ics
 
 CHI = ZoneInfo("America/Chicago")
 STAMP = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -6,22 +6,20 @@ from datetime import date
 
 import pytest
 
-from tst_sheets.model import DateRange
-from tst_sheets.parsing import (
+from tst_sheets.model import DateRange, Timeline
+from tst_sheets.reading.dates import parse_date, parse_duration
+from tst_sheets.reading.goals import parse_smart_goal
+from tst_sheets.reading.timeline import parse_timeline
+from tst_sheets.reading.values import (
     FORMULA_ERRORS,
     CellValue,
     ParseError,
-    Timeline,
     as_text,
     formula_error,
-    parse_date,
-    parse_duration,
     parse_email,
     parse_number,
     parse_people,
     parse_percent,
-    parse_smart_goal,
-    parse_timeline,
     parse_yes_no,
 )
 

@@ -11,35 +11,25 @@ from typing import Any
 
 import pytest
 import yaml
-from googleapiclient.errors import HttpError
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
+from tst_sheets.calendar.school_year import load_year_pattern
 from tst_sheets.config import DEFAULT_TEMPLATES, Settings
-from tst_sheets.jobs.provision import ProvisionResult, init_roster, provision
-from tst_sheets.model import Coach, Program, Team
-from tst_sheets.provision import (
-    MemberRow,
-    Wanted,
-    decode_granted,
-    encode_granted,
-    granted_changes,
-    plan_sharing,
-    program_year,
-    render_workbook,
-    wanted_people,
-)
-from tst_sheets.readback import ranges_to_read, read_workbook
-from tst_sheets.roster import read_roster, seed_events
-from tst_sheets.sample import OUTSIDE_MEMBER, sample_program
+from tst_sheets.demo.sample import OUTSIDE_MEMBER, sample_program
+from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.files import list_program_files
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import ProvisionResult, provision
+from tst_sheets.jobs.roster import read_roster
+from tst_sheets.model import Coach, Member, Permission, Program, TabRead, Team, TeamRecord
+from tst_sheets.model.files import labels as workbook_labels
+from tst_sheets.model.files import of_program
+from tst_sheets.provision.grants import decode_granted, encode_granted, granted_changes
+from tst_sheets.provision.sharing import Wanted, plan_sharing, wanted_people
+from tst_sheets.provision.workbook import render_workbook
+from tst_sheets.reading.workbook import ranges_to_read, read_workbook
 from tst_sheets.templates import load_template
-from tst_sheets.workbooks import (
-    Permission,
-    create_spreadsheet,
-    list_spreadsheets,
-    of_program,
-)
-from tst_sheets.workbooks import labels as workbook_labels
 from tst_sheets.workspace import Workspace, connect
 
 SERVICE = "tst-service@tst.example.org"
@@ -54,18 +44,34 @@ TEAM_COLUMNS = ["Name", "Email", "Role", "Subject / Grade", "Joined", "Left", "N
 
 def two_teams() -> Program:
     teams = [
-        Team(team_id="A", school="Tubman Elementary", tl_name="Alicia Gomez", tl_email=TL_A,
-             principal_name="Karen Mitchell", principal_email=f"karen.mitchell@{SCHOOLS}",
-             coach_email=COACH),
-        Team(team_id="B", school="Clemente Middle", tl_name="Derek Washington", tl_email=TL_B,
-             principal_name="Samuel Ortiz", principal_email=f"samuel.ortiz@{SCHOOLS}",
-             coach_email=COACH),
+        Team(
+            team_id="A",
+            school="Tubman Elementary",
+            tl_name="Alicia Gomez",
+            tl_email=TL_A,
+            principal_name="Karen Mitchell",
+            principal_email=f"karen.mitchell@{SCHOOLS}",
+            coach_email=COACH,
+        ),
+        Team(
+            team_id="B",
+            school="Clemente Middle",
+            tl_name="Derek Washington",
+            tl_email=TL_B,
+            principal_name="Samuel Ortiz",
+            principal_email=f"samuel.ortiz@{SCHOOLS}",
+            coach_email=COACH,
+        ),
     ]
     return Program(
-        name="TST", school_year_start=date(2026, 8, 17), school_year_end=date(2027, 6, 10),
-        allowed_domains=[SCHOOLS, "tst.example.org"], staff_emails=[STAFF],
-        coaches=[Coach(name="Dana Whitfield", email=COACH)], teams=teams,
-        events=seed_events(2026),
+        name="TST",
+        school_year_start=date(2026, 8, 17),
+        school_year_end=date(2027, 6, 10),
+        allowed_domains=[SCHOOLS, "tst.example.org"],
+        staff_emails=[STAFF],
+        coaches=[Coach(name="Dana Whitfield", email=COACH)],
+        teams=teams,
+        events=load_year_pattern().events_for(2026),
     )
 
 
@@ -85,26 +91,33 @@ def writes(result: ProvisionResult) -> dict[str, int]:
 
 
 def books(ws: Workspace) -> dict[str, str]:
-    found = of_program(list_spreadsheets(ws), "TST", "team")
+    found = of_program(list_program_files(ws), "TST", "team")
     return {f.team_id: f.id for f in found}
 
 
 def writers(ws: Workspace, book_id: str) -> set[str]:
-    reply = ws.drive.permissions().list(
-        fileId=book_id, fields="permissions(emailAddress,role,type)").execute()
-    return {p["emailAddress"].lower() for p in reply["permissions"]
-            if p["type"] == "user" and p["role"] in ("writer", "owner")}
+    reply = (
+        ws.drive.resource.permissions()
+        .list(fileId=book_id, fields="permissions(emailAddress,role,type)")
+        .execute()
+    )
+    return {
+        p["emailAddress"].lower()
+        for p in reply["permissions"]
+        if p["type"] == "user" and p["role"] in ("writer", "owner")
+    }
 
 
 def team_tab(ws: Workspace, book_id: str) -> list[list[Any]]:
-    reply = ws.sheets.http_client.values_get(book_id, absolute_range_name("Team"))
+    reply = ws.sheets.client.http_client.values_get(book_id, absolute_range_name("Team"))
     return list(reply.get("values", []))
 
 
 def write_team_tab(ws: Workspace, book_id: str, rows: list[list[str]], start: int = 2) -> None:
     rng = absolute_range_name("Team", f"A{start}")
-    ws.sheets.http_client.values_update(book_id, rng, params={"valueInputOption": "RAW"},
-                                        body={"values": rows})
+    ws.sheets.client.http_client.values_update(
+        book_id, rng, params={"valueInputOption": "RAW"}, body={"values": rows}
+    )
 
 
 # --- pure: whom to share with -----------------------------------------------------------------
@@ -114,14 +127,28 @@ def test_wanted_people_follow_the_rules() -> None:
     program = two_teams()
     team = program.teams[0]
     members = [
-        MemberRow(email="a@schools.example.edu", cell="B3"),
-        MemberRow(email=OUTSIDE_MEMBER, cell="B4"),
-        MemberRow(email="gone@schools.example.edu", cell="B5", left=date(2026, 10, 30)),
-        MemberRow(email="later@schools.example.edu", cell="B6", left=date(2027, 1, 15)),
+        Member(row=3, email="a@schools.example.edu", cells={"email": "B3"}),
+        Member(row=4, email=OUTSIDE_MEMBER, cells={"email": "B4"}),
+        Member(
+            row=5, email="gone@schools.example.edu", cells={"email": "B5"}, left=date(2026, 10, 30)
+        ),
+        Member(
+            row=6, email="later@schools.example.edu", cells={"email": "B6"}, left=date(2027, 1, 15)
+        ),
     ]
-    wanted = wanted_people(program, team, members, TODAY)
-    assert set(wanted.people) == {TL_A, team.principal_email, COACH, STAFF,
-                                  "a@schools.example.edu", "later@schools.example.edu"}
+    team_tab = TabRead(key="team", title="Team", sheet_id=7, columns={"email": "B"})
+    record = TeamRecord(
+        team_id="A", spreadsheet_id="book-a", tabs={"team": team_tab}, members=members
+    )
+    wanted = wanted_people(program, team, record, TODAY)
+    assert set(wanted.people) == {
+        TL_A,
+        team.principal_email,
+        COACH,
+        STAFF,
+        "a@schools.example.edu",
+        "later@schools.example.edu",
+    }
     assert wanted.departed == {"gone@schools.example.edu"}
     (finding,) = wanted.findings
     assert finding.found.startswith("not shared: outside allowed domains")
@@ -136,19 +163,31 @@ def perm(email: str, role: str = "writer", kind: str = "user") -> Permission:
 
 def test_plan_removes_only_what_the_service_granted() -> None:
     team = two_teams().teams[0]
-    wanted = Wanted(people={"tl@x.org": "TL", "new@x.org": "member"},
-                    departed={"gone@x.org", "hand-gone@x.org"})
-    perms = [perm(SERVICE, "owner"), perm("tl@x.org"), perm("gone@x.org"),
-             perm("hand-gone@x.org"), perm("friend@x.org", "reader"),
-             Permission(id="anyoneWithLink", type="anyone", role="reader")]
+    wanted = Wanted(
+        people={"tl@x.org": "TL", "new@x.org": "member"}, departed={"gone@x.org", "hand-gone@x.org"}
+    )
+    perms = [
+        perm(SERVICE, "owner"),
+        perm("tl@x.org"),
+        perm("gone@x.org"),
+        perm("hand-gone@x.org"),
+        perm("friend@x.org", "reader"),
+        Permission(id="anyoneWithLink", type="anyone", role="reader"),
+    ]
     plan = plan_sharing(team, wanted, {"tl@x.org", "gone@x.org"}, perms, SERVICE)
     assert [g.email for g in plan.create] == ["new@x.org"]
     assert [g.email for g in plan.remove] == ["gone@x.org"]
     assert plan.granted == {"tl@x.org", "new@x.org"}
     rules = sorted(f.rule for f in plan.findings)
     assert rules == ["sharing.added_by_hand", "sharing.added_by_hand", "sharing.public_by_hand"]
-    unknown = plan_sharing(team, Wanted(people={"tl@x.org": "TL"}), {"tl@x.org", "m@x.org"},
-                           [perm("tl@x.org"), perm("m@x.org")], SERVICE, members_known=False)
+    unknown = plan_sharing(
+        team,
+        Wanted(people={"tl@x.org": "TL"}),
+        {"tl@x.org", "m@x.org"},
+        [perm("tl@x.org"), perm("m@x.org")],
+        SERVICE,
+        members_known=False,
+    )
     assert unknown.remove == []  # the Team tab could not be read: nobody loses access
 
 
@@ -173,23 +212,20 @@ def test_each_tl_opens_only_their_own_workbook_and_the_coach_opens_both(
     assert sorted(r.team_id for r in result.created) == ["A", "B"]
     ids = books(service)
     tl_a = connect_as(TL_A)
-    tl_a.sheets.open_by_key(ids["A"]).worksheet("Meetings")
+    tl_a.sheets.client.open_by_key(ids["A"]).worksheet("Meetings")
     with pytest.raises(PermissionError) as denied:  # gspread's name for Google's 403
-        tl_a.sheets.open_by_key(ids["B"])
+        tl_a.sheets.client.open_by_key(ids["B"])
     cause = denied.value.__cause__
     assert isinstance(cause, APIError) and cause.response.status_code == 403
     assert cause.response.json()["error"]["status"] == "PERMISSION_DENIED"
     coach = connect_as(COACH)
     for book in ids.values():
-        titles = [w.title for w in coach.sheets.open_by_key(book).worksheets()]
+        titles = [w.title for w in coach.sheets.client.open_by_key(book).worksheets()]
         assert titles[:2] == ["Start Here", "Team"] and "Program Events" in titles
-    assert writers(service, ids["A"]) == {SERVICE, TL_A, f"karen.mitchell@{SCHOOLS}", COACH,
-                                          STAFF}
+    assert writers(service, ids["A"]) == {SERVICE, TL_A, f"karen.mitchell@{SCHOOLS}", COACH, STAFF}
 
 
-def test_creation_costs_and_a_second_run_writes_nothing(
-    service: Workspace, roster_id: str
-) -> None:
+def test_creation_costs_and_a_second_run_writes_nothing(service: Workspace, roster_id: str) -> None:
     first = provision(service, roster_id)
     people = len(first.shared)
     assert people == 8  # TL, principal, coach, staff for each of two teams
@@ -201,12 +237,20 @@ def test_creation_costs_and_a_second_run_writes_nothing(
     assert second.created == [] and sorted(r.team_id for r in second.existing) == ["A", "B"]
     assert second.calls["drive"]["read"] == 1  # one files.list, permissions included
     dumped = second.model_dump(by_alias=True)
-    assert set(dumped) == {"created", "existing", "upgraded", "shared", "unshared", "findings",
-                           "calls"}
+    assert set(dumped) == {
+        "created",
+        "existing",
+        "upgraded",
+        "shared",
+        "unshared",
+        "findings",
+        "calls",
+    }
     read = read_roster(service, roster_id)
     urls = {t.team_id: t.sheet_url for t in read.program.teams}
-    assert urls == {k: f"https://docs.google.com/spreadsheets/d/{v}/edit"
-                    for k, v in books(service).items()}
+    assert urls == {
+        k: f"https://docs.google.com/spreadsheets/d/{v}/edit" for k, v in books(service).items()
+    }
 
 
 def test_dry_run_writes_nothing(service: Workspace, roster_id: str) -> None:
@@ -222,33 +266,49 @@ def test_members_on_the_team_tab_get_access_next_run_except_outsiders_and_leaver
     provision(service, roster_id)
     book = books(service)["A"]
     tl = connect_as(TL_A)
-    write_team_tab(tl, book, [
-        ["Sam Lee", f"sam.lee@{SCHOOLS}", "Impact Team Member", "Grade 6", "2026-09-01", ""],
-        ["Kelsey Morgan", OUTSIDE_MEMBER, "Impact Team Member", "Grade 5", "2026-09-01", ""],
-        ["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "Impact Team Member", "Grade 7", "2026-09-01", ""],
-    ], start=4)
+    write_team_tab(
+        tl,
+        book,
+        [
+            ["Sam Lee", f"sam.lee@{SCHOOLS}", "Impact Team Member", "Grade 6", "2026-09-01", ""],
+            ["Kelsey Morgan", OUTSIDE_MEMBER, "Impact Team Member", "Grade 5", "2026-09-01", ""],
+            [
+                "Ana Ortiz",
+                f"ana.ortiz@{SCHOOLS}",
+                "Impact Team Member",
+                "Grade 7",
+                "2026-09-01",
+                "",
+            ],
+        ],
+        start=4,
+    )
     second = provision(service, roster_id)
     assert {g.email for g in second.shared} == {f"sam.lee@{SCHOOLS}", f"ana.ortiz@{SCHOOLS}"}
     outside = [f for f in second.findings if f.rule == "sharing.outside_domain"]
     assert len(outside) == 1 and outside[0].cell == "B5"
     assert "not shared: outside allowed domains" in outside[0].found
     assert OUTSIDE_MEMBER not in writers(service, book)
-    connect_as(f"sam.lee@{SCHOOLS}").sheets.open_by_key(book)
+    connect_as(f"sam.lee@{SCHOOLS}").sheets.client.open_by_key(book)
 
     # Ana leaves; a colleague is added by hand and stays (reported, not touched)
-    write_team_tab(tl, book, [["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "", "", "", "2026-11-01"]],
-                   start=6)
-    tl.drive.permissions().create(fileId=book, body={
-        "type": "user", "role": "writer", "emailAddress": f"friend@{SCHOOLS}"},
-        sendNotificationEmail=False).execute()
+    write_team_tab(
+        tl, book, [["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "", "", "", "2026-11-01"]], start=6
+    )
+    tl.drive.resource.permissions().create(
+        fileId=book,
+        body={"type": "user", "role": "writer", "emailAddress": f"friend@{SCHOOLS}"},
+        sendNotificationEmail=False,
+    ).execute()
     third = provision(service, roster_id)
     assert [g.email for g in third.unshared] == [f"ana.ortiz@{SCHOOLS}"]
     assert f"ana.ortiz@{SCHOOLS}" not in writers(service, book)
     assert f"friend@{SCHOOLS}" in writers(service, book)
-    assert any(f.rule == "sharing.added_by_hand" and f"friend@{SCHOOLS}" in f.found
-               for f in third.findings)
+    assert any(
+        f.rule == "sharing.added_by_hand" and f"friend@{SCHOOLS}" in f.found for f in third.findings
+    )
     with pytest.raises(PermissionError):
-        connect_as(f"ana.ortiz@{SCHOOLS}").sheets.open_by_key(book)
+        connect_as(f"ana.ortiz@{SCHOOLS}").sheets.client.open_by_key(book)
     fourth = provision(service, roster_id)
     assert writes(fourth) == {"sheets": 0, "drive": 0, "calendar": 0}
 
@@ -259,12 +319,13 @@ def test_a_withdrawn_team_loses_the_access_the_service_granted(
     provision(service, roster_id)
     book = books(service)["B"]
     read = read_roster(service, roster_id)
-    status = read.cell("teams", next(t.row for t in read.program.teams if t.team_id == "B")
-                       or 0, "status")
+    status = read.cell(
+        "teams", next(t.row for t in read.program.teams if t.team_id == "B") or 0, "status"
+    )
     assert status is not None
-    service.sheets.http_client.values_update(roster_id, status,
-                                             params={"valueInputOption": "RAW"},
-                                             body={"values": [["Withdrawn"]]})
+    service.sheets.client.http_client.values_update(
+        roster_id, status, params={"valueInputOption": "RAW"}, body={"values": [["Withdrawn"]]}
+    )
     result = provision(service, roster_id)
     assert {g.email for g in result.unshared} == {TL_B, f"samuel.ortiz@{SCHOOLS}"}
     assert writers(service, book) == {SERVICE, COACH, STAFF}
@@ -276,25 +337,38 @@ def test_reordered_and_added_columns_keep_sharing_and_readback_working(
     provision(service, roster_id)
     book = books(service)["A"]
     tl = connect_as(TL_A)
-    rows = [["Our team (fall 2026)"], [],
-            ["Email", "My notes", "Left", "Name", "Role", "Subject / Grade", "Joined"],
-            [TL_A, "me", "", "Alicia Gomez", "Teacher Liaison", "Grade 3", "2026-08-17"],
-            [f"omar.haddad@{SCHOOLS}", "", "", "Omar Haddad", "", "Grade 4", "2026-09-02"]]
-    tl.sheets.http_client.values_clear(book, absolute_range_name("Team"))
-    tl.sheets.http_client.values_update(book, absolute_range_name("Team", "A1"),
-                                        params={"valueInputOption": "USER_ENTERED"},
-                                        body={"values": rows})
+    rows = [
+        ["Our team (fall 2026)"],
+        [],
+        ["Email", "My notes", "Left", "Name", "Role", "Subject / Grade", "Joined"],
+        [TL_A, "me", "", "Alicia Gomez", "Teacher Liaison", "Grade 3", "2026-08-17"],
+        [f"omar.haddad@{SCHOOLS}", "", "", "Omar Haddad", "", "Grade 4", "2026-09-02"],
+    ]
+    tl.sheets.client.http_client.values_clear(book, absolute_range_name("Team"))
+    tl.sheets.client.http_client.values_update(
+        book,
+        absolute_range_name("Team", "A1"),
+        params={"valueInputOption": "USER_ENTERED"},
+        body={"values": rows},
+    )
     result = provision(service, roster_id)
     assert [g.email for g in result.shared] == [f"omar.haddad@{SCHOOLS}"]
     assert result.unshared == []
     template = load_template("team_workbook", DEFAULT_TEMPLATES)
     ranges = ranges_to_read(template)
-    reply = service.sheets.http_client.values_batch_get(
-        book, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE",
-                              "dateTimeRenderOption": "SERIAL_NUMBER"})
+    reply = service.sheets.client.http_client.values_batch_get(
+        book,
+        ranges,
+        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"},
+    )
     program = two_teams()
-    record = read_workbook(reply["valueRanges"], team_id="A", spreadsheet_id=book,
-                           template=template, school_year=program_year(program))
+    record = read_workbook(
+        reply["valueRanges"],
+        team_id="A",
+        spreadsheet_id=book,
+        template=template,
+        school_year=program.school_year,
+    )
     assert [m.email for m in record.members] == [TL_A, f"omar.haddad@{SCHOOLS}"]
     assert record.members[1].joined == date(2026, 9, 2)
 
@@ -308,44 +382,67 @@ def _v2_templates(tmp_path: Path) -> Path:
     raw["version"] = 2
     tabs = {t["key"]: t for t in raw["tabs"]}
     tabs["meetings"]["columns"].append(
-        {"key": "agenda", "header": "Agenda Link", "type": "url", "note": "A link to the agenda."})
+        {"key": "agenda", "header": "Agenda Link", "type": "url", "note": "A link to the agenda."}
+    )
     tabs["goals"]["columns"][2]["note"] = "Where the number comes from."
     tabs["sprints"]["columns"][0].update(type="choice", allowed=["Sprint 1", "Sprint 2"])
-    raw["tabs"].insert(9, {"key": "reflections", "title": "Reflections", "columns": [
-        {"key": "date", "header": "Date", "type": "date"},
-        {"key": "reflection", "header": "Reflection"}]})
+    raw["tabs"].insert(
+        9,
+        {
+            "key": "reflections",
+            "title": "Reflections",
+            "columns": [
+                {"key": "date", "header": "Date", "type": "date"},
+                {"key": "reflection", "header": "Reflection"},
+            ],
+        },
+    )
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return directory
 
 
 def full_grids(ws: Workspace, book: str) -> dict[str, list[list[Any]]]:
-    meta = ws.sheets.http_client.fetch_sheet_metadata(book)
+    meta = ws.sheets.client.http_client.fetch_sheet_metadata(book)
     titles = [s["properties"]["title"] for s in meta["sheets"]]
-    reply = ws.sheets.http_client.values_batch_get(
-        book, [absolute_range_name(t) for t in titles], params={"valueRenderOption": "FORMULA"})
+    reply = ws.sheets.client.http_client.values_batch_get(
+        book, [absolute_range_name(t) for t in titles], params={"valueRenderOption": "FORMULA"}
+    )
     return {t: r.get("values", []) for t, r in zip(titles, reply["valueRanges"], strict=True)}
 
 
 def test_upgrade_v1_to_v2_leaves_every_typed_cell_unchanged(
-    service: Workspace, settings: Settings, roster_id: str, tmp_path: Path,
+    service: Workspace,
+    settings: Settings,
+    roster_id: str,
+    tmp_path: Path,
     connect_as: Callable[[str], Workspace],
 ) -> None:
     provision(service, roster_id)
     book = books(service)["A"]
     tl = connect_as(TL_A)
-    meetings = [["Minutes", "Date", "Attendees", "Focus", "Decisions / Next Steps", "", "Room"],
-                [45, "9/8/2026", "Alicia, Sam", "Baseline data", "Score samples", "", "114"],
-                [30, "Sept 22", "Alicia", "=1+1", "", "", "", "far right"]]
-    tl.sheets.http_client.values_update(book, absolute_range_name("Meetings", "A1"),
-                                        params={"valueInputOption": "USER_ENTERED"},
-                                        body={"values": meetings})
+    meetings = [
+        ["Minutes", "Date", "Attendees", "Focus", "Decisions / Next Steps", "", "Room"],
+        [45, "9/8/2026", "Alicia, Sam", "Baseline data", "Score samples", "", "114"],
+        [30, "Sept 22", "Alicia", "=1+1", "", "", "", "far right"],
+    ]
+    tl.sheets.client.http_client.values_update(
+        book,
+        absolute_range_name("Meetings", "A1"),
+        params={"valueInputOption": "USER_ENTERED"},
+        body={"values": meetings},
+    )
     goal = [["Because no more than 60% ...", "Other"]]
-    tl.sheets.http_client.values_update(book, absolute_range_name("Goals", "A3"),
-                                        params={"valueInputOption": "RAW"}, body={"values": goal})
+    tl.sheets.client.http_client.values_update(
+        book,
+        absolute_range_name("Goals", "A3"),
+        params={"valueInputOption": "RAW"},
+        body={"values": goal},
+    )
     before = full_grids(service, book)
 
-    upgraded = connect(settings.model_copy(update={"as_of": TODAY,
-                                                    "templates_dir": _v2_templates(tmp_path)}))
+    upgraded = connect(
+        settings.model_copy(update={"as_of": TODAY, "templates_dir": _v2_templates(tmp_path)})
+    )
     result = provision(upgraded, roster_id)
     assert sorted(r.team_id for r in result.upgraded) == ["A", "B"]
     assert result.calls["sheets"]["write"] == 2 and result.calls["drive"]["write"] == 2
@@ -355,9 +452,14 @@ def test_upgrade_v1_to_v2_leaves_every_typed_cell_unchanged(
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
                 assert _cell(after[title], r, c) == value, (title, r, c)
-    added = {(title, r, c) for title, grid in after.items() if title in before
-             for r, row in enumerate(grid) for c, v in enumerate(row)
-             if v != "" and _cell(before[title], r, c) in ("", None)}
+    added = {
+        (title, r, c)
+        for title, grid in after.items()
+        if title in before
+        for r, row in enumerate(grid)
+        for c, v in enumerate(row)
+        if v != "" and _cell(before[title], r, c) in ("", None)
+    }
     assert added == {("Meetings", 0, 8)}  # after the last used column (H: "far right")
     assert after["Meetings"][0][8] == "Agenda Link"
     again = provision(upgraded, roster_id)
@@ -390,7 +492,7 @@ def test_a_run_killed_after_k_creates_ends_with_exactly_n_workbooks(
     rerun = provision(service, roster_id)
     assert len(rerun.created) == len(active) - 5 and len(rerun.existing) == 5
     assert sorted(books(service)) == active
-    assert len(of_program(list_spreadsheets(service), "TST", "team")) == len(active)
+    assert len(of_program(list_program_files(service), "TST", "team")) == len(active)
 
 
 def test_a_workbook_created_but_never_labelled_is_adopted_not_duplicated(
@@ -400,9 +502,8 @@ def test_a_workbook_created_but_never_labelled_is_adopted_not_duplicated(
     workbook by the developerMetadata the create carried."""
     program = two_teams()
     template = load_template("team_workbook", DEFAULT_TEMPLATES)
-    labels = workbook_labels("team", "TST", template, "A")
-    orphan = create_spreadsheet(service, render_workbook(template, program, program.teams[0],
-                                                         labels))
+    labels = workbook_labels("team", "TST", template.name, template.version, "A")
+    orphan = service.sheets.create(render_workbook(template, program, program.teams[0], labels))
     result = provision(service, roster_id)
     assert [r.team_id for r in result.created] == ["B"]
     assert books(service) == {"A": orphan, "B": books(service)["B"]}
@@ -423,7 +524,7 @@ def test_faults_half_way_converge_without_duplicates(
     for _ in range(4):
         try:
             result = provision(fragile, roster_id)
-        except (APIError, HttpError):
+        except GoogleError:
             failed += 1  # died reading the roster or listing Drive: nothing written
             continue
         failed += sum(f.rule == "provision.failed" for f in result.findings)
@@ -431,11 +532,10 @@ def test_faults_half_way_converge_without_duplicates(
     assert failed > 0
     final = provision(service, roster_id)
     assert [f for f in final.findings if f.rule.startswith("provision.")] == []
-    found = of_program(list_spreadsheets(service), "TST", "team")
+    found = of_program(list_program_files(service), "TST", "team")
     assert sorted(f.team_id for f in found) == sorted(t.team_id for t in program.active_teams())
     for book in found:
         team = next(t for t in program.teams if t.team_id == book.team_id)
-        assert {team.tl_email, team.principal_email, team.coach_email} <= writers(service,
-                                                                                  book.id)
+        assert {team.tl_email, team.principal_email, team.coach_email} <= writers(service, book.id)
     settled = provision(service, roster_id)
     assert writes(settled) == {"sheets": 0, "drive": 0, "calendar": 0}

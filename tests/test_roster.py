@@ -7,19 +7,15 @@ from datetime import date, time
 
 import pytest
 
+from tst_sheets.calendar.school_year import load_year_pattern
 from tst_sheets.config import DEFAULT_TEMPLATES
-from tst_sheets.jobs.provision import init_roster
-from tst_sheets.parsing import CellValue
-from tst_sheets.roster import (
-    TEMPLATE,
-    parse_roster,
-    parse_time,
-    read_roster,
-    render_roster,
-    seed_events,
-    seed_program,
-)
-from tst_sheets.sample import OUTSIDE_MEMBER, sample_program, sample_teams
+from tst_sheets.demo.sample import OUTSIDE_MEMBER, sample_program, sample_teams
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.roster import read_roster
+from tst_sheets.provision.roster import render_roster
+from tst_sheets.reading.dates import parse_time
+from tst_sheets.reading.roster import TEMPLATE, parse_roster
+from tst_sheets.reading.values import CellValue
 from tst_sheets.templates import WorkbookTemplate, load_template
 from tst_sheets.workspace import Workspace
 
@@ -59,10 +55,17 @@ def test_settings_by_label_with_bad_cells_as_findings(template: WorkbookTemplate
 
 def test_reordered_columns_blank_rows_and_bad_rows(template: WorkbookTemplate) -> None:
     teams: Grid = [
-        ["Status", "Team ID", "School", "TL Email", "TL Name", "My column", "Coach Email",
-         "Sheet"],
-        ["Active", "T01", "Tubman", "alicia.gomez@schools.example.edu", "Alicia", "x",
-         "dana@tst.example.org", ""],
+        ["Status", "Team ID", "School", "TL Email", "TL Name", "My column", "Coach Email", "Sheet"],
+        [
+            "Active",
+            "T01",
+            "Tubman",
+            "alicia.gomez@schools.example.edu",
+            "Alicia",
+            "x",
+            "dana@tst.example.org",
+            "",
+        ],
         [],
         ["paused", "T02", "Clemente", "derek@schools.example.edu", "Derek"],
         ["Sleeping", "T03", "Addams", "not-an-email", "Monique"],
@@ -86,8 +89,17 @@ def test_reordered_columns_blank_rows_and_bad_rows(template: WorkbookTemplate) -
 def test_events_rows_parse_kinds_modes_times_and_cells(template: WorkbookTemplate) -> None:
     events: Grid = [
         ["Event Key", "Title", "Kind", "Date", "Start", "End", "Mode", "Location", "Audience"],
-        ["rt-1", "Roundtable", "roundtable", "2026-09-08", "5:00 pm", 0.770833, "virtual", "",
-         "All TLs, Team:T01"],
+        [
+            "rt-1",
+            "Roundtable",
+            "roundtable",
+            "2026-09-08",
+            "5:00 pm",
+            0.770833,
+            "virtual",
+            "",
+            "All TLs, Team:T01",
+        ],
         ["ft", "Fall", "Fall Training", 46251, "17:30", "8:30pm", "In Person", "Center"],
         ["bad", "Bad", "Party", "someday"],
     ]
@@ -110,19 +122,30 @@ def test_missing_tabs_are_findings_not_exceptions(template: WorkbookTemplate) ->
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("17:30", time(17, 30)), ("5:30 pm", time(17, 30)), ("5pm", time(17)),
-     ("12:15 am", time(0, 15)), (0.5, time(12)), ("25:00", None), ("soon", None)],
+    [
+        ("17:30", time(17, 30)),
+        ("5:30 pm", time(17, 30)),
+        ("5pm", time(17)),
+        ("12:15 am", time(0, 15)),
+        (0.5, time(12)),
+        ("25:00", None),
+        ("soon", None),
+    ],
 )
 def test_parse_time(text: CellValue, expected: time | None) -> None:
     assert parse_time(text) == expected
 
 
 def test_the_seed_year_follows_seed_000() -> None:
-    events = seed_events(2026)
+    events = load_year_pattern().events_for(2026)
     kinds = [e.kind for e in events]
     fall = next(e for e in events if e.kind == "fall_training")
     assert (fall.date, fall.start, fall.end, fall.mode) == (
-        date(2026, 8, 17), time(17, 30), time(20, 30), "in_person")
+        date(2026, 8, 17),
+        time(17, 30),
+        time(20, 30),
+        "in_person",
+    )
     roundtables = [e for e in events if e.kind == "roundtable"]
     assert len(roundtables) == 10
     assert [e.date.month for e in roundtables] == [9, 10, 11, 12, 1, 2, 3, 4, 5, 6]
@@ -134,8 +157,7 @@ def test_the_seed_year_follows_seed_000() -> None:
         minutes = (e.end.hour * 60 + e.end.minute) - (e.start.hour * 60 + e.start.minute)
         assert minutes == 90
     principal = [e for e in events if e.kind == "principal_training"]
-    assert len(principal) >= 2 and all(e.date.month == 7 and e.mode == "virtual"
-                                       for e in principal)
+    assert len(principal) >= 2 and all(e.date.month == 7 and e.mode == "virtual" for e in principal)
     assert kinds.count("data_deadline") == 2 and "summer_planning" in kinds
     assert len({e.key for e in events}) == len(events)
 
@@ -146,15 +168,18 @@ def test_the_rendered_roster_reads_back_as_the_program(template: WorkbookTemplat
     body = render_roster(template, program, {"tstKind": "roster"})
     grids = {}
     for sheet, tab in zip(body["sheets"], template.tabs, strict=True):
-        grids[tab.key] = [[_entered(c) for c in row.get("values", [])]
-                          for row in sheet["data"][0]["rowData"]]
+        grids[tab.key] = [
+            [_entered(c) for c in row.get("values", [])] for row in sheet["data"][0]["rowData"]
+        ]
     read = parse_roster("R1", grids, template)
     assert read.findings == []
-    assert read.program.model_dump(exclude={"roster_id", "teams", "events"}) == \
-        program.model_dump(exclude={"roster_id", "teams", "events"})
+    assert read.program.model_dump(exclude={"roster_id", "teams", "events"}) == program.model_dump(
+        exclude={"roster_id", "teams", "events"}
+    )
     assert [t.team_id for t in read.program.teams] == [t.team_id for t in program.teams]
-    assert [e.model_dump(exclude={"row", "cells"}) for e in read.program.events] == \
-        [e.model_dump(exclude={"row", "cells"}) for e in program.events]
+    assert [e.model_dump(exclude={"row", "cells"}) for e in read.program.events] == [
+        e.model_dump(exclude={"row", "cells"}) for e in program.events
+    ]
 
 
 def _entered(cell: dict[str, object]) -> CellValue:
@@ -183,7 +208,7 @@ def test_the_sample_program_is_what_the_demo_needs() -> None:
 def test_init_creates_the_roster_once_and_finds_it_by_labels(
     workspace: Workspace, connect_as: Callable[[str], Workspace]
 ) -> None:
-    first = init_roster(workspace, "TST")
+    first = init_roster(workspace, "TST", sample_program())
     assert first.created
     assert first.calls["sheets"]["write"] == 1 and first.calls["drive"]["write"] >= 1
     again = init_roster(connect_as(workspace.identity), "TST")
@@ -201,7 +226,7 @@ def test_init_creates_the_roster_once_and_finds_it_by_labels(
 
 
 def test_init_of_a_new_program_on_google_is_the_seed_year_only() -> None:
-    program = seed_program("TST", 2026)
+    program = load_year_pattern().program("TST", 2026)
     assert program.teams == [] and program.coaches == []
     assert program.school_year_start == date(2026, 8, 17)
-    assert len(program.events) == len(seed_events(2026))
+    assert len(program.events) == len(load_year_pattern().events_for(2026))

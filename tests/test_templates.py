@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from tst_sheets.config import DEFAULT_TEMPLATES
+from tst_sheets.model.text import normalize as normalize_header
 from tst_sheets.templates import (
     FoundTab,
     TemplateError,
@@ -17,7 +18,6 @@ from tst_sheets.templates import (
     is_example_row,
     load_template,
     match_columns,
-    normalize_header,
     render_create,
     render_upgrade,
 )
@@ -36,10 +36,26 @@ TEAM_TABS = {
 }
 HEADERS = {
     "team": ["Name", "Email", "Role", "Subject / Grade", "Joined", "Left", "Notes"],
-    "goals": ["Goal", "Focus Area", "Data Source", "Baseline", "Target", "Target Date",
-              "Set With Principal On", "Status"],
-    "work_plan": ["Goal", "Key Action Step", "Timeline", "Expected Outcome",
-                  "Data Source, Baseline & Target", "Person Responsible", "Status", "Comments"],
+    "goals": [
+        "Goal",
+        "Focus Area",
+        "Data Source",
+        "Baseline",
+        "Target",
+        "Target Date",
+        "Set With Principal On",
+        "Status",
+    ],
+    "work_plan": [
+        "Goal",
+        "Key Action Step",
+        "Timeline",
+        "Expected Outcome",
+        "Data Source, Baseline & Target",
+        "Person Responsible",
+        "Status",
+        "Comments",
+    ],
     "meetings": ["Date", "Minutes", "Attendees", "Focus", "Decisions / Next Steps"],
     "coaching": ["Date", "Minutes", "Coach", "Mode", "Focus", "Next Steps"],
     "checkins": ["Date", "Minutes", "Principal", "Topics", "Agreements"],
@@ -61,7 +77,10 @@ def test_team_workbook_has_the_issue_tabs_and_headers(team: WorkbookTemplate) ->
     assert team.tab("start_here").owner == "service"
     assert team.tab("program_events").owner == "service"
     assert team.tab("data").column("collection_point").allowed == [
-        "Baseline", "Mid-Year", "End-of-Year"]
+        "Baseline",
+        "Mid-Year",
+        "End-of-Year",
+    ]
 
 
 def test_every_team_tab_has_one_recognisable_example_row(team: WorkbookTemplate) -> None:
@@ -74,20 +93,54 @@ def test_every_team_tab_has_one_recognisable_example_row(team: WorkbookTemplate)
 
 def test_roster_and_rollup_templates_load() -> None:
     roster = load_template("program_roster", DEFAULT_TEMPLATES)
-    assert [t.key for t in roster.tabs] == ["program", "coaches", "teams", "events",
-                                            "attendance", "observations"]
+    assert [t.key for t in roster.tabs] == [
+        "program",
+        "coaches",
+        "teams",
+        "events",
+        "attendance",
+        "observations",
+    ]
     assert roster.tab("teams").headers() == [
-        "Team ID", "School", "Focus Area", "TL Name", "TL Email", "TL Years Teaching",
-        "Principal Name", "Principal Email", "Coach Email", "Status", "Sheet"]
+        "Team ID",
+        "School",
+        "Focus Area",
+        "TL Name",
+        "TL Email",
+        "TL Years Teaching",
+        "Principal Name",
+        "Principal Email",
+        "Coach Email",
+        "Status",
+        "Sheet",
+    ]
     assert roster.tab("teams").column("sheet").owner == "service"
     assert roster.tab("events").headers() == [
-        "Event Key", "Title", "Kind", "Date", "Start", "End", "Mode", "Location", "Audience",
-        "Notes"]
+        "Event Key",
+        "Title",
+        "Kind",
+        "Date",
+        "Start",
+        "End",
+        "Mode",
+        "Location",
+        "Audience",
+        "Notes",
+    ]
     labels = [s.label for s in roster.tab("program").settings]
-    assert labels == ["Program Name", "School Year Start", "School Year End", "Time Zone",
-                      "Allowed Domains", "Staff Emails", "Mid-Year Data Due",
-                      "End-of-Year Data Due", "Breaks", "Roll-up Spreadsheet",
-                      "Program Calendar"]
+    assert labels == [
+        "Program Name",
+        "School Year Start",
+        "School Year End",
+        "Time Zone",
+        "Allowed Domains",
+        "Staff Emails",
+        "Mid-Year Data Due",
+        "End-of-Year Data Due",
+        "Breaks",
+        "Roll-up Spreadsheet",
+        "Program Calendar",
+    ]
     rollup = load_template("coach_rollup", DEFAULT_TEMPLATES)
     titles = [t.title for t in rollup.tabs]
     assert {"Summary", "Findings", "By Coach", "Trends", "Events", "About"} <= set(titles)
@@ -149,26 +202,43 @@ def test_invalid_yaml_and_missing_file_are_clear(tmp_path: Path) -> None:
 
 def test_normalize_header_ignores_case_spacing_and_punctuation() -> None:
     assert normalize_header(" Data Source, Baseline & Target ") == normalize_header(
-        "data source baseline and target")
+        "data source baseline and target"
+    )
     assert normalize_header("Person/Area Responsible") == "personarearesponsible"
     assert normalize_header("Subject/Grade") == normalize_header("Subject / Grade")
 
 
 def test_columns_match_by_header_and_alias_in_any_order(team: WorkbookTemplate) -> None:
     tab = team.tab("work_plan")
-    row = ["My own notes", "Person/Area Responsible", "KEY ACTION STEPS", "timeline", "",
-           "Data Source and Evaluation Methodology", "Goal"]
+    row = [
+        "My own notes",
+        "Person/Area Responsible",
+        "KEY ACTION STEPS",
+        "timeline",
+        "",
+        "Data Source and Evaluation Methodology",
+        "Goal",
+    ]
     match = match_columns(tab, row)
-    assert match.columns == {"person_responsible": 1, "action_step": 2, "timeline": 3,
-                             "measure": 5, "goal": 6}
+    assert match.columns == {
+        "person_responsible": 1,
+        "action_step": 2,
+        "timeline": 3,
+        "measure": 5,
+        "goal": 6,
+    }
     assert match.extra == {0: "My own notes"}
     assert [c.key for c in match.missing(tab)] == ["expected_outcome", "status", "comments"]
 
 
 def test_the_header_may_sit_below_inserted_rows(team: WorkbookTemplate) -> None:
     tab = team.tab("meetings")
-    rows = [[], ["Our meetings, fall 2026"], ["Date", "Duration", "Present", "Topic"],
-            ["2026-09-08", 45, "A, B", "x"]]
+    rows = [
+        [],
+        ["Our meetings, fall 2026"],
+        ["Date", "Duration", "Present", "Topic"],
+        ["2026-09-08", 45, "A, B", "x"],
+    ]
     match = find_header(tab, rows)
     assert match is not None and match.row == 2
     assert match.columns == {"date": 0, "minutes": 1, "attendees": 2, "focus": 3}
@@ -179,8 +249,9 @@ def test_the_header_may_sit_below_inserted_rows(team: WorkbookTemplate) -> None:
 
 
 def test_create_body_carries_everything(team: WorkbookTemplate) -> None:
-    body = render_create(team, "T01", {"start_here": [["Team", "T01"]]},
-                         {"tstKind": "team", "tstTeamId": "T01"})
+    body = render_create(
+        team, "T01", {"start_here": [["Team", "T01"]]}, {"tstKind": "team", "tstTeamId": "T01"}
+    )
     json.dumps(body)  # plain JSON
     sheets = {s["properties"]["title"]: s for s in body["sheets"]}
     assert list(sheets) == list(TEAM_TABS.values())
@@ -208,10 +279,10 @@ def test_create_body_carries_everything(team: WorkbookTemplate) -> None:
 
 
 def test_text_that_looks_like_a_formula_goes_in_as_text(team: WorkbookTemplate) -> None:
-    body = render_create(team, "x", {"team": [["=IMPORTRANGE(\"x\")", "a@b.org"]]}, {})
+    body = render_create(team, "x", {"team": [['=IMPORTRANGE("x")', "a@b.org"]]}, {})
     team_rows = next(s for s in body["sheets"] if s["properties"]["title"] == "Team")
     cell = team_rows["data"][0]["rowData"][1]["values"][0]
-    assert cell["userEnteredValue"] == {"stringValue": "=IMPORTRANGE(\"x\")"}
+    assert cell["userEnteredValue"] == {"stringValue": '=IMPORTRANGE("x")'}
 
 
 def test_upgrade_appends_after_the_last_used_column_and_never_writes_typed_values(
@@ -219,21 +290,41 @@ def test_upgrade_appends_after_the_last_used_column_and_never_writes_typed_value
 ) -> None:
     v2 = team.model_copy(deep=True, update={"version": 2})
     meetings = v2.tab("meetings")
-    meetings.columns.append(meetings.columns[0].model_copy(
-        update={"key": "agenda", "header": "Agenda Link", "type": "url", "required": False}))
-    values = [["Date", "Minutes", "Attendees", "Focus", "Decisions / Next Steps", "", "Mine"],
-              ["2026-09-08", 45, "A", "", "", "", "typed far right"]]
-    found = [FoundTab(sheet_id=t.sheet_id, title=t.title, row_count=201, column_count=9,
-                      values=values if t.key == "meetings" else [t.headers()])
-             for t in team.tabs if t.key != "sprints"]
+    meetings.columns.append(
+        meetings.columns[0].model_copy(
+            update={"key": "agenda", "header": "Agenda Link", "type": "url", "required": False}
+        )
+    )
+    values = [
+        ["Date", "Minutes", "Attendees", "Focus", "Decisions / Next Steps", "", "Mine"],
+        ["2026-09-08", 45, "A", "", "", "", "typed far right"],
+    ]
+    found = [
+        FoundTab(
+            sheet_id=t.sheet_id,
+            title=t.title,
+            row_count=201,
+            column_count=9,
+            values=values if t.key == "meetings" else [t.headers()],
+        )
+        for t in team.tabs
+        if t.key != "sprints"
+    ]
     requests = render_upgrade(v2, found, {"tstVersion": "2"})
     adds = [r for r in requests if "addSheet" in r]
     assert [r["addSheet"]["properties"]["title"] for r in adds] == ["Sprints"]
-    header_writes = [r["updateCells"] for r in requests
-                     if "updateCells" in r and "userEnteredValue" in r["updateCells"]["fields"]
-                     and r["updateCells"]["start"]["sheetId"] == meetings.sheet_id]
-    new_header = [w for w in header_writes if w["rows"][0]["values"][0].get(
-        "userEnteredValue") == {"stringValue": "Agenda Link"}]
+    header_writes = [
+        r["updateCells"]
+        for r in requests
+        if "updateCells" in r
+        and "userEnteredValue" in r["updateCells"]["fields"]
+        and r["updateCells"]["start"]["sheetId"] == meetings.sheet_id
+    ]
+    new_header = [
+        w
+        for w in header_writes
+        if w["rows"][0]["values"][0].get("userEnteredValue") == {"stringValue": "Agenda Link"}
+    ]
     assert new_header and new_header[0]["start"]["columnIndex"] == 7  # after "Mine" (G)
     for write in header_writes:
         assert write["start"]["rowIndex"] == 0 and write["start"]["columnIndex"] >= 7

@@ -52,8 +52,9 @@ def test_a_javascript_link_stays_text() -> None:
         "formattedValue": "click",
         "userEnteredValue": {"formulaValue": '=HYPERLINK("javascript:alert(1)", "click")'},
     }
-    html = render_sheet(sheet([[cell, {"formattedValue": "x", "hyperlink": " JavaScript:x"}]]),
-                        REWRITE, None)
+    html = render_sheet(
+        sheet([[cell, {"formattedValue": "x", "hyperlink": " JavaScript:x"}]]), REWRITE, None
+    )
     assert "<a " not in html
     assert "javascript" not in html.lower()
 
@@ -76,7 +77,9 @@ def test_a_link_into_an_emulated_spreadsheet_opens_it_in_the_viewer() -> None:
 
 
 def test_a_hyperlink_formula_is_followed_when_the_backend_gives_no_hyperlink() -> None:
-    formula = '=HYPERLINK("https://docs.google.com/spreadsheets/d/team-book-1/edit#gid=0&range=A2","x")'
+    formula = (
+        '=HYPERLINK("https://docs.google.com/spreadsheets/d/team-book-1/edit#gid=0&range=A2","x")'
+    )
     cell = {"formattedValue": "x", "userEnteredValue": {"formulaValue": formula}}
     html = render_sheet(sheet([[cell]]), REWRITE, None)
     assert "/view/spreadsheets/team-book-1?gid=0&amp;range=A2#cell-A2" in html
@@ -91,8 +94,14 @@ def test_the_viewing_identity_is_kept_across_links() -> None:
 def test_other_links_open_as_they_are_in_a_new_tab() -> None:
     unknown = "https://docs.google.com/spreadsheets/d/somewhere-else/edit#gid=0"
     html = render_sheet(
-        sheet([[{"formattedValue": "a", "hyperlink": unknown},
-                {"formattedValue": "b", "hyperlink": "https://example.org/x?a=1&b=2"}]]),
+        sheet(
+            [
+                [
+                    {"formattedValue": "a", "hyperlink": unknown},
+                    {"formattedValue": "b", "hyperlink": "https://example.org/x?a=1&b=2"},
+                ]
+            ]
+        ),
         REWRITE,
         None,
     )
@@ -112,8 +121,11 @@ def test_formats_become_styles() -> None:
     bold = {
         "formattedValue": "Team",
         "effectiveFormat": {
-            "textFormat": {"bold": True, "italic": True,
-                           "foregroundColorStyle": {"rgbColor": {"red": 1}}},
+            "textFormat": {
+                "bold": True,
+                "italic": True,
+                "foregroundColorStyle": {"rgbColor": {"red": 1}},
+            },
             "backgroundColor": {"red": 0.85, "green": 0.92, "blue": 0.83},
             "horizontalAlignment": "CENTER",
         },
@@ -121,8 +133,13 @@ def test_formats_become_styles() -> None:
     number = {"formattedValue": "$1,234.50", "effectiveValue": {"numberValue": 1234.5}}
     html = render_sheet(sheet([[bold, number]]), REWRITE, None)
     a1 = td(html, "A1")
-    for css in ("font-weight:700", "font-style:italic", "color:rgb(255,0,0)",
-                "background-color:rgb(217,235,212)", "text-align:center"):
+    for css in (
+        "font-weight:700",
+        "font-style:italic",
+        "color:rgb(255,0,0)",
+        "background-color:rgb(217,235,212)",
+        "text-align:center",
+    ):
         assert css in a1
     assert "text-align:right" in td(html, "B1")
     assert ">$1,234.50<" in td(html, "B1")
@@ -135,8 +152,9 @@ def test_merges_widths_frozen_rows_and_notes() -> None:
             cells,
             props={"frozenRowCount": 1, "rowCount": 50, "columnCount": 4},
             grid={"columnMetadata": [{"pixelSize": 220}, {"pixelSize": 80}]},
-            merges=[{"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0,
-                     "endColumnIndex": 2}],
+            merges=[
+                {"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
+            ],
         ),
         REWRITE,
         None,
@@ -168,12 +186,24 @@ def test_a1_helpers() -> None:
 
 def test_the_agenda_groups_by_month_and_escapes() -> None:
     events = [
-        {"summary": "Roundtable <b>2</b>", "start": {"dateTime": "2026-10-08T16:00:00-05:00"},
-         "end": {"dateTime": "2026-10-08T17:30:00-05:00"}, "attendees": [{}, {}]},
-        {"summary": "Fall Training", "start": {"date": "2026-09-14"}, "end": {"date": "2026-09-16"},
-         "location": "District office"},
-        {"summary": "Old", "status": "cancelled", "start": {"date": "2026-09-01"},
-         "end": {"date": "2026-09-02"}},
+        {
+            "summary": "Roundtable <b>2</b>",
+            "start": {"dateTime": "2026-10-08T16:00:00-05:00"},
+            "end": {"dateTime": "2026-10-08T17:30:00-05:00"},
+            "attendees": [{}, {}],
+        },
+        {
+            "summary": "Fall Training",
+            "start": {"date": "2026-09-14"},
+            "end": {"date": "2026-09-16"},
+            "location": "District office",
+        },
+        {
+            "summary": "Old",
+            "status": "cancelled",
+            "start": {"date": "2026-09-01"},
+            "end": {"date": "2026-09-02"},
+        },
     ]
     html = agenda.render(events, "America/Chicago")
     assert html.index("September 2026") < html.index("October 2026")
@@ -196,8 +226,8 @@ def get(emulator: RunningEmulator, path: str) -> requests.Response:
 def test_each_identity_sees_only_what_is_shared_with_it(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    rollup = workspace.sheets.create("Coach roll-up")
-    team = workspace.sheets.create("Team 7 workbook")
+    rollup = workspace.sheets.client.create("Coach roll-up")
+    team = workspace.sheets.client.create("Team 7 workbook")
     team.share(TL, perm_type="user", role="writer", notify=False)
 
     everything = get(emulator, "/").text
@@ -215,9 +245,9 @@ def test_each_identity_sees_only_what_is_shared_with_it(
 def test_what_a_team_types_is_shown_never_run(
     emulator: RunningEmulator, workspace: Workspace, connect_as: Callable[[str], Workspace]
 ) -> None:
-    team = workspace.sheets.create("Team <b>7</b>")
+    team = workspace.sheets.client.create("Team <b>7</b>")
     team.share(TL, perm_type="user", role="writer", notify=False)
-    sheet = connect_as(TL).sheets.open_by_key(team.id).sheet1
+    sheet = connect_as(TL).sheets.client.open_by_key(team.id).sheet1
     sheet.update_title('<img src=x onerror="alert(1)">')
     sheet.update(
         [["<script>alert(1)</script>", '=HYPERLINK("javascript:alert(2)", "click me")']],
@@ -234,13 +264,17 @@ def test_what_a_team_types_is_shown_never_run(
 def test_a_finding_links_to_the_team_cell_in_the_viewer(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    team = workspace.sheets.create("Team 7 workbook")
+    team = workspace.sheets.client.create("Team 7 workbook")
     meetings = team.add_worksheet("Meetings", rows=20, cols=5)
-    rollup = workspace.sheets.create("Coach roll-up")
+    rollup = workspace.sheets.client.create("Coach roll-up")
     link = f"https://docs.google.com/spreadsheets/d/{team.id}/edit#gid={meetings.id}&range=C4"
     rollup.sheet1.update(
-        [[f'=HYPERLINK("{link}", "Meetings!C4")',
-          '=HYPERLINK("https://example.org/?a=1&b=2", "x")']],
+        [
+            [
+                f'=HYPERLINK("{link}", "Meetings!C4")',
+                '=HYPERLINK("https://example.org/?a=1&b=2", "x")',
+            ]
+        ],
         "A1",
         value_input_option="USER_ENTERED",
     )
@@ -258,10 +292,11 @@ def test_a_finding_links_to_the_team_cell_in_the_viewer(
 def test_formats_as_the_backend_renders_them(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    book = workspace.sheets.create("Formats")
+    book = workspace.sheets.client.create("Formats")
     sheet = book.sheet1
-    sheet.update([["Date", "Amount"], ["2026-09-14", "1234.5"]], "A1",
-                 value_input_option="USER_ENTERED")
+    sheet.update(
+        [["Date", "Amount"], ["2026-09-14", "1234.5"]], "A1", value_input_option="USER_ENTERED"
+    )
     sheet.format("A1:B1", {"textFormat": {"bold": True}})
     sheet.format("B2", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}})
     sheet.freeze(rows=1)
@@ -274,13 +309,18 @@ def test_formats_as_the_backend_renders_them(
 
 
 def test_a_calendar_is_an_agenda_by_month(emulator: RunningEmulator, workspace: Workspace) -> None:
-    calendar = workspace.calendar
-    cal = calendar.calendars().insert(
-        body={"summary": "TST 2026-27", "timeZone": "America/Chicago"}
-    ).execute()
+    calendar = workspace.calendar.resource
+    cal = (
+        calendar.calendars()
+        .insert(body={"summary": "TST 2026-27", "timeZone": "America/Chicago"})
+        .execute()
+    )
     for summary, start, end in [
-        ("Roundtable 2", {"dateTime": "2026-10-08T16:00:00-05:00"},
-         {"dateTime": "2026-10-08T17:30:00-05:00"}),
+        (
+            "Roundtable 2",
+            {"dateTime": "2026-10-08T16:00:00-05:00"},
+            {"dateTime": "2026-10-08T17:30:00-05:00"},
+        ),
         ("Fall Training", {"date": "2026-09-14"}, {"date": "2026-09-15"}),
     ]:
         calendar.events().insert(
@@ -301,9 +341,13 @@ def test_a_calendar_is_an_agenda_by_month(emulator: RunningEmulator, workspace: 
 
 def test_hidden_rows_and_columns_are_not_shown() -> None:
     html = render_sheet(
-        sheet([[{"formattedValue": "a"}, {"formattedValue": "secret"}]] * 3,
-              grid={"columnMetadata": [{}, {"hiddenByUser": True}],
-                    "rowMetadata": [{}, {"hiddenByUser": True}]}),
+        sheet(
+            [[{"formattedValue": "a"}, {"formattedValue": "secret"}]] * 3,
+            grid={
+                "columnMetadata": [{}, {"hiddenByUser": True}],
+                "rowMetadata": [{}, {"hiddenByUser": True}],
+            },
+        ),
         REWRITE,
         None,
     )

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import gspread
 import pytest
 
+from tst_sheets.demo.sample import sample_program
 from tst_sheets.emulator import RunningEmulator
 from tst_sheets.workspace import Workspace
 
@@ -54,7 +55,7 @@ def browser() -> Iterator[Any]:
 
 
 def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet]:
-    book = ws.sheets.create("Team 7 · Lincoln Elementary")
+    book = ws.sheets.client.create("Team 7 · Lincoln Elementary")
     book.sheet1.update_title("Start Here")
     meetings = book.add_worksheet("Meetings", rows=80, cols=6)
     rows = [["Date", "Minutes", "Attendees", "Focus", "Notes"]]
@@ -67,14 +68,19 @@ def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet
 
 
 def rollup_workbook(ws: Workspace, team: gspread.Spreadsheet, gid: int) -> gspread.Spreadsheet:
-    book = ws.sheets.create("Coach roll-up · Fall 2026")
+    book = ws.sheets.client.create("Coach roll-up · Fall 2026")
     sheet = book.sheet1
     sheet.update_title("Findings")
     link = f"https://docs.google.com/spreadsheets/d/{team.id}/edit#gid={gid}&range=B5"
     rows = [
         ["Team", "School", "Status", "Finding", "Where"],
-        ["Team 7", "Lincoln Elementary", "Behind", "Meeting length is not a number of minutes",
-         f'=HYPERLINK("{link}", "Meetings!B5")'],
+        [
+            "Team 7",
+            "Lincoln Elementary",
+            "Behind",
+            "Meeting length is not a number of minutes",
+            f'=HYPERLINK("{link}", "Meetings!B5")',
+        ],
         ["Team 3", "Roosevelt Middle", "On track", "", ""],
         ["Team 9", "Adams High", "At risk", "<script>alert(1)</script>", ""],
     ]
@@ -83,14 +89,24 @@ def rollup_workbook(ws: Workspace, team: gspread.Spreadsheet, gid: int) -> gspre
     for row, colour in ((2, RED), (3, GREEN), (4, AMBER)):
         sheet.format(f"C{row}", {"backgroundColor": colour})
     sheet.freeze(rows=1)
-    book.batch_update({"requests": [{
-        "updateDimensionProperties": {
-            "range": {"sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 3,
-                      "endIndex": 4},
-            "properties": {"pixelSize": 320},
-            "fields": "pixelSize",
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet.id,
+                            "dimension": "COLUMNS",
+                            "startIndex": 3,
+                            "endIndex": 4,
+                        },
+                        "properties": {"pixelSize": 320},
+                        "fields": "pixelSize",
+                    }
+                }
+            ]
         }
-    }]})
+    )
     return book
 
 
@@ -127,10 +143,11 @@ def test_the_rollup_a_job_wrote_leads_from_a_finding_to_its_cell(
     browser: Any, emulator: RunningEmulator, workspace: Workspace
 ) -> None:
     """The product's path: provision, roll up, then a coach follows a finding."""
-    from tst_sheets.jobs.provision import init_roster, provision
+    from tst_sheets.jobs.init import init_roster
+    from tst_sheets.jobs.provision import provision
     from tst_sheets.jobs.rollup import rollup
 
-    roster = init_roster(workspace, "TST").roster_spreadsheet_id
+    roster = init_roster(workspace, "TST", sample_program()).roster_spreadsheet_id
     provision(workspace, roster)
     result = rollup(workspace, roster, date(2026, 11, 23))
     page = browser.new_page(viewport={"width": 1400, "height": 700})

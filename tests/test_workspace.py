@@ -23,7 +23,7 @@ def stats(emulator: RunningEmulator) -> dict[str, object]:
 
 
 def test_create_write_read_through_gspread(workspace: Workspace) -> None:
-    book = workspace.sheets.create("Hello")
+    book = workspace.sheets.client.create("Hello")
     book.sheet1.update([["Name", "Minutes"], ["Ana", "30"]], "A1", value_input_option="RAW")
     assert book.sheet1.get_all_values() == [["Name", "Minutes"], ["Ana", "30"]]
     assert workspace.calls()["sheets"]["write"] >= 1
@@ -33,7 +33,7 @@ def test_create_write_read_through_gspread(workspace: Workspace) -> None:
 def test_quota_429_is_retried_until_it_succeeds(
     workspace: Workspace, knobs: Callable[..., None], emulator: RunningEmulator
 ) -> None:
-    book = workspace.sheets.create("Quota")
+    book = workspace.sheets.client.create("Quota")
     book.sheet1.update([["x"]], "A1")
     knobs(quota_read_per_user=2, quota_window_s=0.5)
     before = workspace.calls()["sheets"]["read"]
@@ -46,7 +46,7 @@ def test_quota_429_is_retried_until_it_succeeds(
 
 
 def test_faults_are_retried(workspace: Workspace, knobs: Callable[..., None]) -> None:
-    book = workspace.sheets.create("Faults")
+    book = workspace.sheets.client.create("Faults")
     knobs(fault_rate=0.4, seed=7)
     for _ in range(10):
         book.sheet1.get_all_values()
@@ -57,14 +57,14 @@ def test_retries_are_bounded(settings: Settings, knobs: Callable[..., None]) -> 
     ws = connect(settings.model_copy(update={"max_attempts": 3}))
     knobs(fault_rate=1.0, seed=1)
     with pytest.raises(HttpError) as failure:
-        ws.drive.files().list().execute()
+        ws.drive.resource.files().list().execute()
     assert failure.value.resp.status in (500, 503)
     assert ws.calls()["drive"]["read"] == 3
 
 
 def test_unknown_spreadsheet_gives_googles_error(workspace: Workspace) -> None:
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
-        workspace.sheets.open_by_key("doesNotExist1234567890")
+        workspace.sheets.client.open_by_key("doesNotExist1234567890")
 
 
 def test_missing_credentials_are_unauthenticated(emulator: RunningEmulator) -> None:
@@ -77,23 +77,23 @@ def test_missing_credentials_are_unauthenticated(emulator: RunningEmulator) -> N
 def test_second_identity_needs_permission(
     workspace: Workspace, connect_as: Callable[[str], Workspace]
 ) -> None:
-    book = workspace.sheets.create("Private")
+    book = workspace.sheets.client.create("Private")
     book.sheet1.update([["secret"]], "A1")
     other = connect_as("tl.b@school.example.org")
     # Google answers 403 PERMISSION_DENIED; gspread turns that into PermissionError.
     with pytest.raises(PermissionError):
-        other.sheets.open_by_key(book.id)
+        other.sheets.client.open_by_key(book.id)
     with pytest.raises(HttpError) as hidden:
-        other.drive.files().get(fileId=book.id).execute()
+        other.drive.resource.files().get(fileId=book.id).execute()
     assert hidden.value.resp.status == 404
-    workspace.drive.permissions().create(
+    workspace.drive.resource.permissions().create(
         fileId=book.id,
         body={"type": "user", "role": "reader", "emailAddress": "tl.b@school.example.org"},
         sendNotificationEmail=False,
     ).execute()
-    assert other.sheets.open_by_key(book.id).sheet1.get_all_values() == [["secret"]]
+    assert other.sheets.client.open_by_key(book.id).sheet1.get_all_values() == [["secret"]]
     with pytest.raises(gspread.exceptions.APIError):
-        other.sheets.open_by_key(book.id).sheet1.update([["overwrite"]], "A1")
+        other.sheets.client.open_by_key(book.id).sheet1.update([["overwrite"]], "A1")
 
 
 @pytest.mark.parametrize(
@@ -101,8 +101,7 @@ def test_second_identity_needs_permission(
     [
         ("GET", f"{SHEETS}/v4/spreadsheets/x/values:batchGet", ("sheets", "read")),
         ("POST", f"{SHEETS}/v4/spreadsheets/x:batchUpdate", ("sheets", "write")),
-        ("POST", f"{SHEETS}/v4/spreadsheets/x/values:batchGetByDataFilter",
-         ("sheets", "read")),
+        ("POST", f"{SHEETS}/v4/spreadsheets/x/values:batchGetByDataFilter", ("sheets", "read")),
         ("GET", "http://127.0.0.1:1/drive/v3/files?alt=json", ("drive", "read")),
         ("POST", "http://127.0.0.1:1/drive/v3/files/x/permissions", ("drive", "write")),
         ("PATCH", "http://127.0.0.1:1/calendar/v3/calendars/c/events/e", ("calendar", "write")),

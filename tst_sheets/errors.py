@@ -1,15 +1,43 @@
-"""The HTTP status of an error from Google's client libraries (gspread or googleapiclient)."""
+"""The project's own errors. The gateway (``tst_sheets.workspace``) turns every error of the
+client libraries into ``GoogleError``; a misconfiguration is a ``ConfigError`` whose message is
+one line saying what to set."""
 
 from __future__ import annotations
 
-from googleapiclient.errors import HttpError
-from gspread.exceptions import APIError
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-def http_status(error: BaseException) -> int:
-    """The status Google answered with; 0 for anything that is not a Google API error."""
-    if isinstance(error, APIError):
-        return int(getattr(error, "code", 0) or error.response.status_code)
-    if isinstance(error, HttpError):
-        return int(getattr(error.resp, "status", 0))
-    return 0
+class TstError(Exception):
+    """Anything the service reports in words rather than as a traceback."""
+
+
+class ConfigError(TstError):
+    """A setting is missing or wrong; the message says what to set."""
+
+
+class GoogleError(TstError):
+    """Google answered with an error (or could not be reached: ``status`` 0)."""
+
+    def __init__(self, status: int, message: str, reason: str = "", api: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+        self.api = api
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again later: quota, a server error, or no answer at all."""
+        return self.status in TRANSIENT_STATUSES or self.status == 0
+
+    def __str__(self) -> str:
+        if self.status == 0:
+            return self.message
+        return f"HTTP {self.status}: {self.message}" if self.message else f"HTTP {self.status}"
+
+
+class Unreachable(GoogleError):
+    """No answer: the connection failed or was dropped."""
+
+    def __init__(self, message: str, api: str = "") -> None:
+        super().__init__(0, message, "unreachable", api)

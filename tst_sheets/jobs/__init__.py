@@ -1,1 +1,2 @@
-"""The orchestrations the CLI and the Cloud Functions share: one module per job."""
+"""The jobs: orchestration only. Each reads through the gateway (``tst_sheets.workspace``),
+hands the data to the pure packages, and writes what they planned back through the gateway."""

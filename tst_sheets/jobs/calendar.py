@@ -2,60 +2,62 @@
 
 Calls, for a program of N active teams with workbooks:
 
-- Sheets: the roster read (the roster module's budget) + 1 values.batchGet per team (its
-  Program Events rows, and its Team tab only when an Audience names the team) + 1
-  values.update per team whose Program Events rows changed.
+- Sheets: the roster read + 1 values.batchGet per team (its Program Events rows, and its Team
+  tab only when an Audience names the team) + 1 values.update per team whose Program Events
+  rows changed.
 - Calendar: 1 events.list per calendar page (2,500 events a page) + 1 write per event
   created, changed or cancelled. First run only: 1 calendarList.list to find a calendar a
-  crashed run made but never recorded, 1 calendars.insert, and the roster module's
-  record_calendar (1 Sheets read + 1 write) to record it in the roster's Program tab.
+  crashed run made but never recorded, 1 calendars.insert, and 1 roster write to record it.
 
 Nothing changed → 1 Calendar read, 0 Calendar writes, 0 Sheets writes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from googleapiclient.errors import HttpError
-from gspread.exceptions import APIError
-from gspread.utils import absolute_range_name
 from pydantic import BaseModel, Field
 
-from tst_sheets.calendar_sync import (
-    EVENTS_TAB,
+from tst_sheets.calendar.audience import teams_needing_members
+from tst_sheets.calendar.events import EVENTS_TAB, DesiredEvent, desired_events
+from tst_sheets.calendar.plan import EventChange, cancel_change, change, plan_changes
+from tst_sheets.calendar.team_tab import (
+    EVENT_COLUMNS,
     PROGRAM_EVENTS_TAB,
-    ROSTER,
-    CalendarResult,
-    DesiredEvent,
-    desired_events,
-    event_key,
-    list_program_events,
+    event_rows,
     meet_link,
     program_event_rows,
-    reconcile,
-    teams_needing_members,
 )
-from tst_sheets.errors import http_status
+from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
+from tst_sheets.jobs.common import as_of_date, team_template
+from tst_sheets.jobs.reader import TeamRead, read_teams
+from tst_sheets.jobs.roster import read_roster, record_setting
 from tst_sheets.model import Finding, Program, Team, cell_link
-from tst_sheets.parsing import (
-    CellValue,
-    ParseError,
-    as_text,
-    parse_date,
-    parse_email,
-    serial_to_date,
-)
+from tst_sheets.model.a1 import absolute_range_name, id_from_url
 from tst_sheets.workspace import Workspace
 
-TEAM_TAB = "Team"
-EVENT_COLUMNS = 5  # Date | Time | Event | Mode | Location / Link: the service-owned range A:E
-_SHEET_ID = re.compile(r"/d/([A-Za-z0-9_-]{10,})")
-
 RecordCalendar = Callable[[str], None]
+
+
+class CalendarResult(BaseModel):
+    """``model_dump()`` is the ``--json`` output; the excluded fields serve the job and CLI."""
+
+    created: list[EventChange] = Field(default_factory=list)
+    updated: list[EventChange] = Field(default_factory=list)
+    cancelled: list[EventChange] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    calls: dict[str, dict[str, int]] = Field(default_factory=dict)
+    calendar_id: str = Field(default="", exclude=True)
+    dry_run: bool = Field(default=False, exclude=True)
+    events: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, exclude=True, description="Final Calendar event by key."
+    )
+    team_tabs_updated: list[str] = Field(default_factory=list, exclude=True)
+    program: Program | None = Field(default=None, exclude=True, description="As synced.")
 
 
 class TeamTabs(BaseModel):
@@ -68,111 +70,49 @@ class TeamTabs(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
 
 
-# -- the roster side ----------------------------------------------------------------------
-
-
-def spreadsheet_id(team: Team) -> str | None:
-    """The team workbook's id from the roster's Sheet column (a URL, or a bare id)."""
-    text = team.sheet_url.strip()
-    if match := _SHEET_ID.search(text):
-        return match.group(1)
-    return text if re.fullmatch(r"[A-Za-z0-9_-]{10,}", text) else None
-
-
 # -- the teams' workbooks -------------------------------------------------------------------
 
 
-def _column(header: Sequence[CellValue], *names: str) -> int | None:
-    wanted = {re.sub(r"[^a-z]", "", n.lower()) for n in names}
-    for index, cell in enumerate(header):
-        if re.sub(r"[^a-z]", "", as_text(cell).lower()) in wanted:
-            return index
-    return None
+def read_team_tabs(ws: Workspace, program: Program, today: date) -> dict[str, TeamTabs]:
+    """One batchGet per active team with a workbook: its Program Events rows, and its Team tab
+    when an Audience names the team."""
+    need = set(teams_needing_members(program))
+    teams = [t for t in program.active_teams() if id_from_url(t.sheet_url)]
+    books = {t.team_id: id_from_url(t.sheet_url) for t in teams}
+    template = team_template(ws)
+    extra = {"program_events": ""}
+    reads: dict[str, TeamRead] = {}
+    with_members = [t for t in teams if t.team_id in need]
+    without = [t for t in teams if t.team_id not in need]
+    for keys, group in ((["team"], with_members), ([], without)):
+        reads.update(read_teams(ws, group, program, books, template, keys=keys, extra=extra))
+    return {t.team_id: _team_tabs(t, reads[t.team_id], today) for t in teams}
 
 
-def current_members(values: Sequence[Sequence[CellValue]], today: date) -> list[str]:
-    """The emails on a Team tab whose Left date has not passed (header matched by text)."""
-    if not values:
-        return []
-    email_at = _column(values[0], "Email", "Email Address")
-    left_at = _column(values[0], "Left", "Left On", "Date Left")
-    if email_at is None:
-        return []
-    members: list[str] = []
-    for row in values[1:]:
-        email = parse_email(row[email_at] if email_at < len(row) else None)
-        if isinstance(email, ParseError):
-            continue  # readback reports bad emails; the calendar just skips them
-        left = parse_date(row[left_at]) if left_at is not None and left_at < len(row) else None
-        if isinstance(left, date) and left <= today:
-            continue
-        members.append(email)
-    return members
+def _team_tabs(team: Team, read: TeamRead, today: date) -> TeamTabs:
+    out = TeamTabs(team_id=team.team_id, spreadsheet_id=read.spreadsheet_id)
+    if read.failure is not None:
+        out.findings.append(_unreadable(team, PROGRAM_EVENTS_TAB, read.failure))
+        return out
+    values = read.values("program_events")
+    if values is None:
+        out.findings.append(_unreadable(team, PROGRAM_EVENTS_TAB, "no such tab"))
+    else:
+        out.program_events = event_rows(values)
+    members = read.record.members if read.record else []
+    out.members = [m.email for m in members if m.email and (m.left is None or m.left > today)]
+    return out
 
 
-def _event_cell(index: int, value: CellValue) -> str:
-    if index == 0 and isinstance(value, int | float) and not isinstance(value, bool):
-        day = serial_to_date(value)  # a date cell (e.g. written at provisioning) reads as ISO
-        return day.isoformat() if isinstance(day, date) else as_text(value)
-    return as_text(value)
-
-
-def event_rows(values: Sequence[Sequence[CellValue]]) -> list[list[str]]:
-    """The Program Events rows under the header, as text, trailing blanks dropped."""
-    rows = [[_event_cell(i, v) for i, v in enumerate(row[:EVENT_COLUMNS])] for row in values[1:]]
-    rows = [row + [""] * (EVENT_COLUMNS - len(row)) for row in rows]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _batch_get(ws: Workspace, book: str, tabs: Sequence[str]) -> dict[str, Any]:
-    ranges = [absolute_range_name(tab) for tab in tabs]
-    params: dict[str, Any] = {
-        "valueRenderOption": "UNFORMATTED_VALUE",
-        "dateTimeRenderOption": "SERIAL_NUMBER",
-    }
-    reply: dict[str, Any] = ws.sheets.http_client.values_batch_get(book, ranges, params=params)
-    return reply
-
-
-def _unreadable(team: Team, tab: str, error: Exception) -> Finding:
+def _unreadable(team: Team, tab: str, reason: str) -> Finding:
     return Finding(
         team=team.team_id,
         rule="calendar.tab_unreadable",
         severity="warning",
         tab=tab,
-        found=str(error)[:200],
+        found=reason[:200],
         expected=f"a {tab} tab the service can read",
     )
-
-
-def read_team_tabs(
-    ws: Workspace, team: Team, book: str, need_members: bool, today: date
-) -> TeamTabs:
-    """ONE values.batchGet: Program Events (+ Team when an Audience needs the members).
-
-    A missing tab fails the whole batch; only then is each tab read on its own.
-    """
-    tabs = [PROGRAM_EVENTS_TAB, TEAM_TAB] if need_members else [PROGRAM_EVENTS_TAB]
-    out = TeamTabs(team_id=team.team_id, spreadsheet_id=book)
-    try:
-        ranges = _batch_get(ws, book, tabs)["valueRanges"]
-        values = {tab: r.get("values", []) for tab, r in zip(tabs, ranges, strict=True)}
-    except APIError as error:
-        if len(tabs) == 1:
-            out.findings.append(_unreadable(team, tabs[0], error))
-            return out
-        values = {}
-        for tab in tabs:
-            try:
-                values[tab] = _batch_get(ws, book, [tab])["valueRanges"][0].get("values", [])
-            except APIError as single:
-                out.findings.append(_unreadable(team, tab, single))
-    if PROGRAM_EVENTS_TAB in values:
-        out.program_events = event_rows(values[PROGRAM_EVENTS_TAB])
-    out.members = current_members(values.get(TEAM_TAB, []), today)
-    return out
 
 
 def write_program_events(ws: Workspace, tabs: TeamTabs, rows: list[list[str]]) -> bool:
@@ -183,90 +123,8 @@ def write_program_events(ws: Workspace, tabs: TeamTabs, rows: list[list[str]]) -
     height = max(len(current), len(rows))
     padded = rows + [[""] * EVENT_COLUMNS] * (height - len(rows))
     target = absolute_range_name(PROGRAM_EVENTS_TAB, f"A2:E{height + 1}")
-    ws.sheets.http_client.values_update(
-        tabs.spreadsheet_id, target, params={"valueInputOption": "RAW"}, body={"values": padded}
-    )
+    ws.sheets.values_update(tabs.spreadsheet_id, target, padded)
     return True
-
-
-# -- the program calendar -------------------------------------------------------------------
-
-
-def calendar_marker(program: Program) -> str:
-    return f"[tstProgram={program.name}; tstRoster={program.roster_id}]"
-
-
-def find_calendar(calendar: Any, program: Program) -> str | None:
-    """A calendar this program made but never recorded (a crash between create and record)."""
-    marker = calendar_marker(program)
-    token: str | None = None
-    while True:
-        page = calendar.calendarList().list(pageToken=token, showHidden=True).execute()
-        for entry in page.get("items", []):
-            if marker in (entry.get("description") or ""):
-                return str(entry["id"])
-        token = page.get("nextPageToken")
-        if not token:
-            return None
-
-
-def create_calendar(calendar: Any, program: Program) -> str:
-    body = {
-        "summary": f"{program.name} program events",
-        "description": "Roundtables, trainings and deadlines of the program, kept in sync with "
-        f"the program roster by TST Sheets. {calendar_marker(program)}",
-        "timeZone": program.timezone,
-    }
-    created = calendar.calendars().insert(body=body).execute()
-    return str(created["id"])
-
-
-class CalendarTarget(BaseModel):
-    calendar_id: str = ""
-    existing: list[dict[str, Any]] | None = None  # None: not listed (dry run, new calendar)
-    created: bool = False
-    findings: list[Finding] = Field(default_factory=list)
-
-
-def open_calendar(ws: Workspace, program: Program, dry_run: bool) -> CalendarTarget:
-    """The recorded calendar and its events (the one list); found or made when missing."""
-    target = CalendarTarget(calendar_id=program.calendar_id)
-    if target.calendar_id:
-        try:
-            target.existing = list_program_events(ws.calendar, target.calendar_id, program.name)
-            return target
-        except HttpError as error:
-            if http_status(error) not in (403, 404):
-                raise
-            target.findings.append(
-                Finding(
-                    team=ROSTER,
-                    rule="calendar.missing",
-                    severity="warning",
-                    tab="Program",
-                    found=f"Program Calendar {target.calendar_id}: HTTP {http_status(error)}",
-                    expected="a calendar the service can write; a new one is made",
-                )
-            )
-    found = find_calendar(ws.calendar, program)
-    if found:
-        target.calendar_id = found
-        target.existing = list_program_events(ws.calendar, found, program.name)
-        target.created = True  # made by an earlier run, recorded now
-    elif not dry_run:
-        target.calendar_id = create_calendar(ws.calendar, program)
-        target.existing = []
-        target.created = True
-    else:
-        target.existing = []
-    return target
-
-
-# -- the job --------------------------------------------------------------------------------
-
-
-def _links(result: CalendarResult) -> dict[str, str]:
-    return {key: link for key, item in result.events.items() if (link := meet_link(item))}
 
 
 def refresh_team_tabs(
@@ -286,7 +144,7 @@ def refresh_team_tabs(
         try:
             if dry_run or write_program_events(ws, tabs, rows):
                 updated.append(team_id)
-        except APIError as error:
+        except GoogleError as error:
             findings.append(
                 Finding(
                     team=team_id,
@@ -300,33 +158,24 @@ def refresh_team_tabs(
     return updated
 
 
-def _no_workbook(team: Team) -> Finding:
-    return Finding(
-        team=team.team_id,
-        rule="calendar.no_workbook",
-        severity="warning",
-        tab="Teams",
-        found="no Sheet for this team",
-        expected="its workbook (run provision), so its members are invited",
-    )
-
-
-def read_teams(
-    ws: Workspace, program: Program, today: date
-) -> tuple[dict[str, TeamTabs], list[Finding]]:
-    """One batchGet per active team with a workbook."""
+def _no_workbooks(program: Program) -> list[Finding]:
+    """Teams an Audience names that have no workbook yet: their members cannot be invited."""
     need = set(teams_needing_members(program))
-    reads: dict[str, TeamTabs] = {}
-    findings: list[Finding] = []
-    for team in program.active_teams():
-        book = spreadsheet_id(team)
-        if book is None:
-            if team.team_id in need:
-                findings.append(_no_workbook(team))
-            continue
-        reads[team.team_id] = read_team_tabs(ws, team, book, team.team_id in need, today)
-        findings += reads[team.team_id].findings
-    return reads, findings
+    return [
+        Finding(
+            team=team.team_id,
+            rule="calendar.no_workbook",
+            severity="warning",
+            tab="Teams",
+            found="no Sheet for this team",
+            expected="its workbook (run provision), so its members are invited",
+        )
+        for team in program.active_teams()
+        if team.team_id in need and not id_from_url(team.sheet_url)
+    ]
+
+
+# -- the job --------------------------------------------------------------------------------
 
 
 def sync_program(
@@ -340,27 +189,30 @@ def sync_program(
 ) -> CalendarResult:
     """Reconcile the program calendar with ``program`` and refresh the teams' Program Events."""
     before = ws.calls()
-    today = today or ws.settings.as_of or date.today()
-    reads, findings = read_teams(ws, program, today) if team_tabs else ({}, [])
-    members = {tid: tabs.members for tid, tabs in reads.items()}
-    desired, row_findings = desired_events(program, members)
+    today = as_of_date(ws, program, today)
+    reads = read_team_tabs(ws, program, today) if team_tabs else {}
+    findings = [*_no_workbooks(program), *(f for tabs in reads.values() for f in tabs.findings)]
+    desired, row_findings = desired_events(program, {t: r.members for t, r in reads.items()})
     target = open_calendar(ws, program, dry_run)
     if target.created and record is not None and not dry_run:
         record(target.calendar_id)  # at once: the marker covers a crash before this line
-    result = reconcile(
-        ws.calendar,
-        target.calendar_id,
-        program.name,
-        desired,
-        dry_run=dry_run or not target.calendar_id,
-        existing=target.existing,
-    )
-    result.team_tabs_updated = refresh_team_tabs(
-        ws, desired, reads, _links(result), dry_run, findings
-    )
-    result.findings = [*row_findings, *findings, *target.findings, *result.findings]
-    result.dry_run = dry_run
-    result.program = program
+    existing = target.existing or []
+    plan = plan_changes(desired, existing)
+    result = CalendarResult(calendar_id=target.calendar_id, dry_run=dry_run, program=program)
+    result.unchanged = [e.key for e in plan.unchanged]
+    if dry_run or not target.calendar_id:
+        result.created = [change(e) for e in plan.create]
+        result.updated = [change(e, p) for e, p in plan.patch]
+        result.cancelled = [cancel_change(i) for i in plan.cancel]
+        applied_findings: list[Finding] = []
+    else:
+        applied = apply_plan(ws, target.calendar_id, plan, existing)
+        result.created, result.updated = applied.created, applied.updated
+        result.cancelled, result.events = applied.cancelled, applied.events
+        applied_findings = applied.findings
+    links = {key: link for key, item in result.events.items() if (link := meet_link(item))}
+    result.team_tabs_updated = refresh_team_tabs(ws, desired, reads, links, dry_run, findings)
+    result.findings = [*row_findings, *findings, *target.findings, *applied_findings]
     result.calls = ws.counter.since(before)
     return result
 
@@ -370,15 +222,13 @@ def sync_calendar(ws: Workspace, roster_id: str, dry_run: bool = False) -> Calen
 
     The roster's own findings about Events rows (no date, unparseable time…) come first.
     """
-    from tst_sheets import roster  # the roster module owns the roster's layout
-
     before = ws.calls()
-    read = roster.read_roster(ws, roster_id)
+    read = read_roster(ws, roster_id)
     result = sync_program(
         ws,
         read.program,
         dry_run=dry_run,
-        record=lambda calendar_id: roster.record_calendar(ws, roster_id, calendar_id),
+        record=lambda calendar_id: record_setting(ws, read, "program_calendar", calendar_id),
     )
     layout = read.tabs.get("events")
     events_tab = layout.title if layout else EVENTS_TAB
@@ -389,43 +239,3 @@ def sync_calendar(ws: Workspace, roster_id: str, dry_run: bool = False) -> Calen
     result.findings = [*(f for f in read.findings if f.tab == events_tab), *result.findings]
     result.calls = ws.counter.since(before)
     return result
-
-
-# -- ICS export -----------------------------------------------------------------------------
-
-
-class IcsExport(BaseModel):
-    data: bytes
-    events: int
-    findings: list[Finding] = Field(default_factory=list)
-    calls: dict[str, dict[str, int]] = Field(default_factory=dict)
-
-
-def export_program_ics(ws: Workspace, program: Program, team: str | None = None) -> IcsExport:
-    """The program's events as ICS; Meet links from the calendar when it exists (1 read)."""
-    from tst_sheets.ics import to_ics
-
-    before = ws.calls()
-    desired, findings = desired_events(program)
-    if team is not None:
-        desired = [e for e in desired if team.lower() in (t.lower() for t in e.teams)]
-    links: dict[str, str] = {}
-    if program.calendar_id:
-        try:
-            items = list_program_events(ws.calendar, program.calendar_id, program.name)
-            links = {k: link for i in items if (k := event_key(i)) and (link := meet_link(i))}
-        except HttpError:
-            pass  # the file is still useful without the links
-    data = to_ics(program.name, desired, timezone=program.timezone, links=links)
-    return IcsExport(
-        data=data, events=len(desired), findings=findings, calls=ws.counter.since(before)
-    )
-
-
-def export_ics(ws: Workspace, roster_id: str, team: str | None = None) -> IcsExport:
-    from tst_sheets import roster
-
-    before = ws.calls()
-    export = export_program_ics(ws, roster.read_program(ws, roster_id), team)
-    export.calls = ws.counter.since(before)
-    return export

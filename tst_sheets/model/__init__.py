@@ -1,6 +1,10 @@
-"""The domain's language as pydantic models: the program, what teams logged, what the checks say."""
+"""The domain's language as pydantic models: the program, what teams logged, what the checks
+say, and the program's files in Drive."""
 
-from tst_sheets.model.findings import SEVERITY_ORDER, Finding, Severity, cell_link
+from tst_sheets.model.a1 import cell_link, spreadsheet_url
+from tst_sheets.model.camel import AutoCamel, Camel
+from tst_sheets.model.files import DriveFile, Permission
+from tst_sheets.model.findings import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Severity
 from tst_sheets.model.program import (
     Attendance,
     Coach,
@@ -12,6 +16,7 @@ from tst_sheets.model.program import (
     Program,
     Team,
     TeamState,
+    today,
 )
 from tst_sheets.model.records import (
     CoachingSession,
@@ -27,16 +32,30 @@ from tst_sheets.model.records import (
     Timeline,
     WorkPlanStep,
 )
-from tst_sheets.model.status import CommitmentStatus, TeamMetrics, TeamStatus
+from tst_sheets.model.status import (
+    COMMITMENT_WORDS,
+    DATA_WORDS,
+    STATUS_ORDER,
+    CommitmentStatus,
+    TeamMetrics,
+    TeamStatus,
+)
 
 __all__ = [
+    "COMMITMENT_WORDS",
+    "DATA_WORDS",
     "SEVERITY_ORDER",
+    "SEVERITY_WORDS",
+    "STATUS_ORDER",
     "Attendance",
+    "AutoCamel",
+    "Camel",
     "Coach",
     "CoachingSession",
     "CommitmentStatus",
     "DataPoint",
     "DateRange",
+    "DriveFile",
     "EventKind",
     "EventMode",
     "EventSpec",
@@ -45,6 +64,7 @@ __all__ = [
     "Meeting",
     "Member",
     "Observation",
+    "Permission",
     "PrincipalCheckIn",
     "Program",
     "Row",
@@ -59,4 +79,6 @@ __all__ = [
     "Timeline",
     "WorkPlanStep",
     "cell_link",
+    "spreadsheet_url",
+    "today",
 ]

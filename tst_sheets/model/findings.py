@@ -8,19 +8,13 @@ from pydantic import BaseModel
 
 Severity = Literal["info", "warning", "due_soon", "overdue", "error"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "overdue": 1, "due_soon": 2, "warning": 3, "info": 4}
-
-SHEETS_URL = "https://docs.google.com/spreadsheets/d/{id}/edit"
-
-
-def cell_link(spreadsheet_id: str, sheet_id: int | None = None, cell: str | None = None) -> str:
-    """A link that opens a spreadsheet at a tab and cell (``…/edit#gid=SHEET_ID&range=A1``)."""
-    url = SHEETS_URL.format(id=spreadsheet_id)
-    if sheet_id is None:
-        return url
-    url += f"#gid={sheet_id}"
-    if cell:
-        url += f"&range={cell}"
-    return url
+SEVERITY_WORDS: dict[str, str] = {
+    "error": "Error",
+    "overdue": "Overdue",
+    "due_soon": "Due soon",
+    "warning": "Warning",
+    "info": "Info",
+}
 
 
 class Finding(BaseModel):
@@ -34,6 +28,11 @@ class Finding(BaseModel):
     found: str = ""
     expected: str = ""
     link: str | None = None
+
+    @property
+    def where(self) -> str:
+        """ "Meetings!A9", "Sprints" (a whole tab), or "" (the workbook itself)."""
+        return "!".join(part for part in (self.tab, self.cell) if part)
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (SEVERITY_ORDER[self.severity], self.team, self.tab or "", self.cell or "")

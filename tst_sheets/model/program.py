@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
@@ -18,7 +19,32 @@ EventKind = Literal[
     "other",
 ]
 EventMode = Literal["in_person", "virtual"]
+# The words staff read and type on the roster's Events tab for each kind and mode.
+KIND_LABELS: dict[str, str] = {
+    "fall_training": "Fall Training",
+    "roundtable": "Roundtable",
+    "principal_training": "Principal Training",
+    "data_deadline": "Data Deadline",
+    "summer_planning": "Summer Planning",
+    "coaching_series": "Coaching Series",
+    "other": "Other",
+}
+MODE_LABELS: dict[str, str] = {"in_person": "In person", "virtual": "Virtual"}
 Day = date  # for annotations inside classes whose field is named ``date``
+DEFAULT_TIMEZONE = "America/Chicago"
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; the program's default when it is unknown or empty."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def today(timezone: str) -> date:
+    """Today where the program is (never in the machine's own time zone)."""
+    return datetime.now(zone(timezone)).date()
 
 
 class DateRange(BaseModel):
@@ -93,7 +119,7 @@ class Program(BaseModel):
     roster_id: str = ""
     school_year_start: date
     school_year_end: date
-    timezone: str = "America/Chicago"
+    timezone: str = DEFAULT_TIMEZONE
     allowed_domains: list[str] = Field(default_factory=list)
     staff_emails: list[str] = Field(default_factory=list)
     mid_year_data_due: date | None = None
@@ -106,6 +132,13 @@ class Program(BaseModel):
     events: list[EventSpec] = Field(default_factory=list)
     attendance: list[Attendance] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+
+    @property
+    def school_year(self) -> DateRange:
+        return DateRange(start=self.school_year_start, end=self.school_year_end)
+
+    def today(self) -> date:
+        return today(self.timezone)
 
     def active_teams(self) -> list[Team]:
         return [team for team in self.teams if team.status == "Active"]

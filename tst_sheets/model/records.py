@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tst_sheets.model.findings import Finding, cell_link
+from tst_sheets.model.a1 import cell_link
+from tst_sheets.model.findings import Finding
 
 TimelineKind = Literal["date", "months", "recurring", "relative"]
 

@@ -14,6 +14,26 @@ Overall = Literal["On track", "At risk", "Behind", "Unreadable"]
 DataState = Literal["collected", "late", "due_soon", "missing", "not_due", "unknown"]
 Figure = int | float | str | bool | None
 
+# The words a person reads for each state, in every workbook and in the terminal.
+COMMITMENT_WORDS: dict[str, str] = {
+    "on_track": "On track",
+    "due_soon": "Due soon",
+    "at_risk": "At risk",
+    "behind": "Behind",
+    "unknown": "Unknown",
+    "not_applicable": "N/A",
+}
+DATA_WORDS: dict[str, str] = {
+    "collected": "Collected",
+    "late": "Late",
+    "due_soon": "Due soon",
+    "missing": "Missing",
+    "not_due": "Not due",
+    "unknown": "Unknown",
+}
+# Who needs attention first.
+STATUS_ORDER: tuple[Overall, ...] = ("Behind", "Unreadable", "At risk", "On track")
+
 
 class CommitmentStatus(BaseModel):
     """One commitment for one team: its state, a one-line summary and the figures behind it."""

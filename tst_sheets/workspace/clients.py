@@ -10,18 +10,21 @@ from googleapiclient.discovery import build
 
 from tst_sheets.config import Settings
 from tst_sheets.workspace.auth import google_credentials, local_credentials
+from tst_sheets.workspace.calendar import Calendar
 from tst_sheets.workspace.counting import CallCounter
+from tst_sheets.workspace.drive import Drive
 from tst_sheets.workspace.retry import RetryPolicy
+from tst_sheets.workspace.sheets import Sheets
 from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
 
 
 @dataclass
 class Workspace:
-    """The clients one job uses, sharing one call counter."""
+    """The gateway one job uses: Sheets, Drive and Calendar, sharing one call counter."""
 
-    sheets: gspread.Client
-    drive: Any  # googleapiclient Resource for Drive v3
-    calendar: Any  # googleapiclient Resource for Calendar v3
+    sheets: Sheets
+    drive: Drive
+    calendar: Calendar
     counter: CallCounter
     identity: str
     settings: Settings
@@ -51,10 +54,10 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         endpoint = None
     session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
     return Workspace(
-        sheets=gspread.Client(auth=creds, session=session),
-        drive=_discovery("drive", "v3", WorkspaceHttp(creds, counter, policy), endpoint),
-        calendar=_discovery(
-            "calendar", "v3", WorkspaceHttp(calendar_creds, counter, policy), endpoint
+        sheets=Sheets(gspread.Client(auth=creds, session=session)),
+        drive=Drive(_discovery("drive", "v3", WorkspaceHttp(creds, counter, policy), endpoint)),
+        calendar=Calendar(
+            _discovery("calendar", "v3", WorkspaceHttp(calendar_creds, counter, policy), endpoint)
         ),
         counter=counter,
         identity=who,

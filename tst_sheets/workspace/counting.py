@@ -40,8 +40,7 @@ class CallCounter:
         """``{"sheets": {"read": n, "write": n}, "drive": {...}, "calendar": {...}}``."""
         with self._lock:
             return {
-                api: {kind: self._counts[(api, kind)] for kind in ("read", "write")}
-                for api in APIS
+                api: {kind: self._counts[(api, kind)] for kind in ("read", "write")} for api in APIS
             }
 
     def since(self, before: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

@@ -1,0 +1,5 @@
+"""``python -m tst_sheets``: the same as the ``tst-sheets`` command."""
+
+from tst_sheets.cli import app
+
+app()

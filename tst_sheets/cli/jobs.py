@@ -1,0 +1,156 @@
+"""The commands that run the service's jobs against the configured target (``TST_TARGET``):
+init, provision, collect, rollup, calendar and export-ics. Each prints a rich summary, or
+with ``--json`` the job's result, the API calls it made included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tst_sheets.cli.app import (
+    AsOfOption,
+    DryRunOption,
+    JsonOption,
+    RosterOption,
+    app,
+    as_of_date,
+    console,
+    err_console,
+    print_json,
+    reported,
+)
+from tst_sheets.cli.render.common import team_progress
+from tst_sheets.config import Settings
+from tst_sheets.workspace import Workspace, connect
+
+
+def _workspace() -> Workspace:
+    return connect(Settings())
+
+
+@app.command("init")
+def init_command(
+    program: Annotated[
+        str | None, typer.Option(help="Program name (default: TST_PROGRAM, else TST).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create the program roster (or find it by its Drive labels), pre-filled with the school
+    year's events. On the local emulator it also holds the sample program's coaches and teams."""
+    from tst_sheets.cli.render.provision import render_init
+    from tst_sheets.jobs.init import init_roster
+
+    with reported():
+        ws = _workspace()
+        sample = None
+        if ws.settings.target == "local":  # something to provision, without a Google account
+            from tst_sheets.demo.sample import sample_program
+
+            sample = sample_program(program or ws.settings.program, ws.settings.templates_dir)
+        result = init_roster(ws, program, sample)
+    if as_json:
+        print_json(result.model_dump(by_alias=True, mode="json"))
+    else:
+        render_init(console, result)
+
+
+@app.command("provision")
+def provision_command(
+    roster: RosterOption = None, dry_run: DryRunOption = False, as_json: JsonOption = False
+) -> None:
+    """Create, upgrade and share one workbook per Active team; report who got access."""
+    from tst_sheets.cli.render.provision import render_provision
+    from tst_sheets.jobs.provision import provision
+
+    with reported():
+        ws = _workspace()
+        if as_json:
+            print_json(
+                provision(ws, roster, dry_run=dry_run).model_dump(by_alias=True, mode="json")
+            )
+            return
+        with team_progress(console, "Provisioning") as step:
+            result = provision(ws, roster, dry_run=dry_run, progress=step)
+    render_provision(console, result)
+
+
+@app.command("collect")
+def collect_command(
+    roster: RosterOption = None, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
+    """Read every Active team's workbook (one read each) and check it against the commitments."""
+    from tst_sheets.cli.render.collect import render_collect
+    from tst_sheets.jobs.collect import collect
+
+    day = as_of_date(as_of)
+    with reported():
+        ws = _workspace()
+        if as_json:
+            print_json(collect(ws, roster, day).model_dump(by_alias=True, mode="json"))
+            return
+        with team_progress(console, "Reading team workbooks") as step:
+            result = collect(ws, roster, day, progress=step)
+    render_collect(console, result)
+
+
+@app.command("rollup")
+def rollup_command(
+    roster: RosterOption = None,
+    as_of: AsOfOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Read every workbook (a cold run).")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the coach roll-up: read what changed, check every team, update the roll-up."""
+    from tst_sheets.cli.render.rollup import render_rollup
+    from tst_sheets.jobs.rollup import rollup
+
+    day = as_of_date(as_of)
+    with reported():
+        ws = _workspace()
+        if as_json:
+            print_json(rollup(ws, roster, day, full=full).model_dump(by_alias=True, mode="json"))
+            return
+        with team_progress(console, "Reading team workbooks") as step:
+            result = rollup(ws, roster, day, full=full, progress=step)
+    render_rollup(console, result)
+
+
+@app.command("calendar")
+def calendar_command(
+    roster: RosterOption = None, dry_run: DryRunOption = False, as_json: JsonOption = False
+) -> None:
+    """Put the roster's Events on participants' calendars and the teams' Program Events tabs."""
+    from tst_sheets.cli.render.calendar import render_calendar_result
+    from tst_sheets.jobs.calendar import sync_calendar
+    from tst_sheets.jobs.common import roster_id_of
+
+    with reported():
+        ws = _workspace()
+        result = sync_calendar(ws, roster_id_of(ws, roster), dry_run=dry_run)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        render_calendar_result(console, result)
+
+
+@app.command("export-ics")
+def export_ics_command(
+    roster: RosterOption = None,
+    out: Annotated[Path, typer.Option(help="Where to write the iCalendar file.")] = Path(
+        "program.ics"
+    ),
+    team: Annotated[str | None, typer.Option(help="Only the events of this Team ID.")] = None,
+) -> None:
+    """Write the program's events as an .ics file for people outside Google Workspace."""
+    from tst_sheets.jobs.common import roster_id_of
+    from tst_sheets.jobs.ics import export_ics
+
+    with reported():
+        ws = _workspace()
+        export = export_ics(ws, roster_id_of(ws, roster), team=team)
+    out.write_bytes(export.data)
+    console.print(f"Wrote {export.events} events to [bold]{out}[/]")
+    for finding in export.findings:
+        err_console.print(f"{finding.where}: {finding.found} ({finding.expected})")

@@ -1,0 +1,64 @@
+"""What ``init`` and ``provision`` print by default (``--json`` prints the models)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from tst_sheets.cli.render.common import calls_text
+from tst_sheets.jobs.init import InitResult
+from tst_sheets.jobs.provision import ProvisionResult
+from tst_sheets.model import SEVERITY_ORDER
+from tst_sheets.provision.sharing import Grant
+
+
+def render_init(console: Console, result: InitResult) -> None:
+    verb = "Created" if result.created else "Found"
+    console.print(f"{verb} the roster: [bold]{result.url}[/]")
+    console.print(f"Next: TST_ROSTER_ID={result.roster_spreadsheet_id} tst-sheets provision")
+    console.print(f"API calls: {calls_text(result.calls)}")
+
+
+def render_provision(console: Console, result: ProvisionResult) -> None:
+    title = "Provision plan (dry run: nothing written)" if result.dry_run else "Provisioned"
+    table = Table(title=title)
+    for column in ("Team", "Workbook", "State", "Shared", "Unshared"):
+        table.add_column(column)
+    shared = _by_team(result.shared)
+    unshared = _by_team(result.unshared)
+    rows = (
+        [(r, "created") for r in result.created]
+        + [(r, "upgraded") for r in result.upgraded]
+        + [(r, "existing") for r in result.existing]
+    )
+    for ref, state in sorted(rows, key=lambda item: item[0].team_id):
+        table.add_row(
+            ref.team_id,
+            ref.url,
+            state,
+            _people(shared.get(ref.team_id, [])),
+            _people(unshared.get(ref.team_id, [])),
+        )
+    console.print(table)
+    if result.findings:
+        findings = Table(title=f"Findings ({len(result.findings)})")
+        for column in ("Team", "Severity", "Where", "Found", "Expected"):
+            findings.add_column(column)
+        for f in sorted(result.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.team)):
+            findings.add_row(f.team, f.severity, f.where, f.found, f.expected)
+        console.print(findings)
+    console.print(f"API calls: {calls_text(result.calls)}")
+
+
+def _people(emails: list[str]) -> str:
+    """A count, and the names when they fit (``--json`` lists every email)."""
+    if len(emails) <= 2:
+        return ", ".join(emails)
+    return f"{len(emails)} people"
+
+
+def _by_team(grants: list[Grant]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for grant in grants:
+        out.setdefault(grant.team_id, []).append(grant.email)
+    return out

@@ -1,0 +1,187 @@
+"""The demo: the whole program on a fresh embedded emulator, exactly as production runs it.
+
+Each step is a job the Cloud Functions also call (or what people do in their sheets), with
+its API calls and time: create the roster, provision, TLs list their teams, provision again
+(sharing with the members), TLs type a season, collect, roll up, sync calendars.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tst_sheets.config import Settings
+from tst_sheets.demo.agenda import demo_calendar_step
+from tst_sheets.demo.planted import DEMO_AS_OF
+from tst_sheets.demo.sample import sample_program
+from tst_sheets.demo.season import type_season
+from tst_sheets.demo.write import fill_team_tabs
+from tst_sheets.emulator import RunningEmulator, start_in_thread
+from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
+from tst_sheets.jobs.collect import collect
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.rollup import rollup
+from tst_sheets.workspace import Workspace, add_calls, connect
+
+PROGRAM = "TST"
+
+
+class StepReport(BaseModel):
+    name: str
+    seconds: float
+    calls: dict[str, dict[str, int]]
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class DemoSummary(BaseModel):
+    """``--json``: ``{"teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls",
+    "seconds"}``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    teams: int = 0
+    by_status: dict[str, int] = Field(default_factory=dict, alias="byStatus")
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    rollup_url: str = Field("", alias="rollupUrl")
+    viewer_url: str = Field("", alias="viewerUrl")
+    calls: dict[str, Any] = Field(default_factory=dict)
+    seconds: float = 0.0
+    as_of: date | None = Field(None, alias="asOf")
+    steps: list[StepReport] = Field(default_factory=list, exclude=True)
+    agendas: dict[str, list[dict[str, str]]] = Field(default_factory=dict, exclude=True)
+
+
+@dataclass
+class DemoContext:
+    """What the steps share: the emulator, the service's clients, and what earlier steps made."""
+
+    emulator: RunningEmulator
+    settings: Settings
+    ws: Workspace
+    data_dir: Path
+    as_of: date
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def connect_as(self, email: str) -> Workspace:
+        return connect(self.settings, identity=email)
+
+
+Step = Callable[[DemoContext], dict[str, Any]]
+
+
+def start(port: int = 0, data_dir: Path | None = None, as_of: date | None = None) -> DemoContext:
+    """A fresh emulator in a fresh data directory, and the service's clients for it."""
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="tst-sheets-demo-"))
+    running = start_in_thread(directory / "emulator.db", port=port)
+    settings = Settings(target="local", emulator_url=running.url, program=PROGRAM)
+    return DemoContext(running, settings, connect(settings), directory, as_of or DEMO_AS_OF)
+
+
+# -- the steps ------------------------------------------------------------------------------
+
+
+def create_roster(ctx: DemoContext) -> dict[str, Any]:
+    result = init_roster(ctx.ws, PROGRAM, sample_program(PROGRAM))
+    ctx.state["roster_id"] = result.roster_spreadsheet_id
+    return {"roster": result.url}
+
+
+def provision_teams(ctx: DemoContext) -> dict[str, Any]:
+    result = provision(ctx.ws, ctx.state["roster_id"])
+    books = {ref.team_id: ref.spreadsheet_id for ref in [*result.created, *result.existing]}
+    ctx.state["books"] = books
+    return {
+        "created": len(result.created),
+        "shared": len(result.shared),
+        "findings": len(result.findings),
+        "calls": result.calls,
+    }
+
+
+def tls_list_their_teams(ctx: DemoContext) -> dict[str, Any]:
+    return {"teamTabs": fill_team_tabs(ctx.connect_as, ctx.state["books"])}
+
+
+def tls_type_a_season(ctx: DemoContext) -> dict[str, Any]:
+    season = type_season(ctx.connect_as, ctx.state["books"], ctx.as_of)
+    return {"plantedMistakes": len(season.planted), "calls": season.calls}
+
+
+def collect_teams(ctx: DemoContext) -> dict[str, Any]:
+    result = collect(ctx.ws, ctx.state["roster_id"], ctx.as_of)
+    return {"teams": len(result.teams), "findings": len(result.findings), "calls": result.calls}
+
+
+def write_rollup(ctx: DemoContext) -> dict[str, Any]:
+    result = rollup(ctx.ws, ctx.state["roster_id"], ctx.as_of)
+    ctx.state["rollup"] = result
+    return {"read": result.read, "findings": len(result.findings), "calls": result.calls}
+
+
+def sync_calendars(ctx: DemoContext) -> dict[str, Any]:
+    return demo_calendar_step(ctx)
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("Create the program roster", create_roster),
+    ("Provision team workbooks", provision_teams),
+    ("TLs list their Impact Teams", tls_list_their_teams),
+    ("Provision again: share with members", provision_teams),
+    ("TLs type a season of entries", tls_type_a_season),
+    ("Collect every team", collect_teams),
+    ("Write the coach roll-up", write_rollup),
+    ("Sync program calendars", sync_calendars),
+]
+
+
+# -- running and summarising ----------------------------------------------------------------
+
+
+def run_step(ctx: DemoContext, name: str, step: Step) -> StepReport:
+    """Run one step; its calls are what the job reports, else what the service's clients sent."""
+    before = ctx.ws.calls()
+    started = time.perf_counter()
+    detail = step(ctx)
+    calls = detail.pop("calls", None) or ctx.ws.counter.since(before)
+    return StepReport(
+        name=name, seconds=round(time.perf_counter() - started, 2), calls=calls, detail=detail
+    )
+
+
+def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> DemoSummary:
+    result = ctx.state["rollup"]
+    findings = sorted(result.findings, key=lambda f: f.sort_key())
+    calendar = next((s for s in steps if s.name.startswith("Sync")), None)
+    return DemoSummary(
+        teams=result.teams,
+        by_status=result.by_status,
+        findings=[f.model_dump() for f in findings],
+        rollup_url=result.url,
+        viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
+        calls={
+            "total": add_calls(*(s.calls for s in steps)),
+            "byStep": {s.name: s.calls for s in steps},
+        },
+        seconds=round(seconds, 1),
+        as_of=ctx.as_of,
+        steps=steps,
+        agendas=calendar.detail.get("agendas", {}) if calendar else {},
+    )
+
+
+def run(ctx: DemoContext, on_step: Callable[[str], None] | None = None) -> DemoSummary:
+    started = time.perf_counter()
+    reports = []
+    for name, step in STEPS:
+        if on_step:
+            on_step(name)
+        reports.append(run_step(ctx, name, step))
+    return summarise(ctx, reports, time.perf_counter() - started)

@@ -1,0 +1,27 @@
+"""What every job does the same way: which roster, which date, which templates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tst_sheets.jobs.files import find_roster
+from tst_sheets.model import Program
+from tst_sheets.templates import WorkbookTemplate, load_template
+from tst_sheets.workspace import Workspace
+
+TEAM_TEMPLATE = "team_workbook"
+
+
+def roster_id_of(ws: Workspace, roster_id: str | None = None) -> str:
+    """The roster: the one asked for, else ``TST_ROSTER_ID``, else found by its Drive labels."""
+    return roster_id or ws.settings.roster_id or find_roster(ws)
+
+
+def as_of_date(ws: Workspace, program: Program, as_of: date | None = None) -> date:
+    """The date commitments are checked as of: asked for, ``TST_AS_OF``, else the program's
+    today (in its own time zone)."""
+    return as_of or ws.settings.as_of or program.today()
+
+
+def team_template(ws: Workspace) -> WorkbookTemplate:
+    return load_template(TEAM_TEMPLATE, ws.settings.templates_dir)

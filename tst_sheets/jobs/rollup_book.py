@@ -1,0 +1,122 @@
+"""The coach roll-up spreadsheet's I/O: find it (or create it), read its hidden state, write it
+in ONE ``batchUpdate``, record it in the roster, share it with coaches and staff only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from tst_sheets.errors import GoogleError
+from tst_sheets.jobs import files as drive_files
+from tst_sheets.jobs.roster import record_setting
+from tst_sheets.model import DriveFile, Program
+from tst_sheets.model.a1 import absolute_range_name
+from tst_sheets.model.files import labels, of_program
+from tst_sheets.reading.roster import RosterRead
+from tst_sheets.rollup.grid import Grid
+from tst_sheets.rollup.state import SheetLayout
+from tst_sheets.rollup.template import RollupTemplate
+from tst_sheets.rollup.write_plan import render
+from tst_sheets.templates import render_create
+from tst_sheets.workspace import Workspace
+
+KIND = "rollup"
+STATE_RANGE = "A1:A"
+LAYOUT_FIELDS = (
+    "sheets(properties(sheetId,title),conditionalFormats,filterViews(filterViewId),charts(chartId))"
+)
+
+
+def find_or_create(
+    ws: Workspace, program: Program, tpl: RollupTemplate, files: Sequence[DriveFile]
+) -> tuple[str, bool]:
+    """The program's roll-up (by label; the one the roster names first), or a new one."""
+    mine = of_program(list(files), program.name, KIND)
+    if not mine and any(not f.kind for f in files):
+        recovered = drive_files.recover(ws, files, program.name, dry_run=False)
+        mine = [f for f in recovered if f.kind == KIND]
+    if mine:
+        mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
+        return mine[0].id, False
+    props = labels(KIND, program.name, tpl.workbook.name, tpl.workbook.version)
+    title = tpl.workbook.title.format(program=program.name)
+    body = render_create(tpl.workbook, title, {}, props, time_zone=program.timezone)
+    return drive_files.create_labelled(ws, body, props), True
+
+
+def read_state_column(ws: Workspace, book_id: str, title: str) -> list[str]:
+    """Column A of the hidden state tab (1 Sheets read); nothing if it is gone."""
+    try:
+        a1 = absolute_range_name(title, STATE_RANGE)
+        values = ws.sheets.values_get(book_id, a1, columns=True)
+    except GoogleError as error:
+        if error.status in (400, 404):
+            return []
+        raise
+    return [str(v) for v in values[0]] if values else []
+
+
+def read_layout(ws: Workspace, book_id: str) -> dict[int, SheetLayout]:
+    """What the roll-up really holds (1 Sheets read): only after a write was refused."""
+    out: dict[int, SheetLayout] = {}
+    for sheet in ws.sheets.get(book_id, LAYOUT_FIELDS).get("sheets", []):
+        props = sheet.get("properties", {})
+        out[int(props.get("sheetId", 0))] = SheetLayout(
+            title=str(props.get("title", "")),
+            rules=len(sheet.get("conditionalFormats", [])),
+            filter_views=[int(v["filterViewId"]) for v in sheet.get("filterViews", [])],
+            charts=[int(c["chartId"]) for c in sheet.get("charts", [])],
+        )
+    return out
+
+
+def write(
+    ws: Workspace,
+    book_id: str,
+    grids: list[Grid],
+    current: Mapping[int, SheetLayout],
+    tpl: RollupTemplate,
+) -> None:
+    """ONE batchUpdate; if refused (a tab edited or deleted by hand), look, then once more."""
+    try:
+        ws.sheets.batch_update(book_id, render(grids, dict(current), tpl))
+    except GoogleError as error:
+        if error.status != 400:
+            raise
+        ws.sheets.batch_update(book_id, render(grids, read_layout(ws, book_id), tpl))
+
+
+def record_in_roster(ws: Workspace, roster: RosterRead, book_id: str) -> None:
+    """The roll-up's id in the roster's service-owned setting (only when it differs)."""
+    if roster.program.rollup_spreadsheet_id != book_id:
+        record_setting(ws, roster, "rollup_spreadsheet", book_id)
+
+
+def rollup_people(program: Program) -> dict[str, str]:
+    """email → role: active coaches read it, program staff may edit it; nobody else."""
+    out: dict[str, str] = {}
+    for coach in program.coaches:
+        if coach.active and coach.email:
+            out[coach.email.lower()] = "reader"
+    for email in program.staff_emails:
+        out[email.lower()] = "writer"
+    allowed = program.allowed_domains
+    return {e: r for e, r in out.items() if not allowed or program.email_allowed(e)}
+
+
+def share(
+    ws: Workspace, program: Program, book_id: str, files: Sequence[DriveFile], created: bool
+) -> None:
+    """Coaches (reader) and staff (writer) only: never TLs, principals or members."""
+    listed = next((f for f in files if f.id == book_id), None)
+    perms = [] if created or listed is None else listed.permissions
+    if perms is None:  # the listing did not carry them: ask (1 Drive read)
+        perms = ws.drive.list_permissions(book_id)
+    wanted = rollup_people(program)
+    for perm in perms:
+        if perm.role != "owner" and (perm.type != "user" or wanted.get(perm.email) != perm.role):
+            ws.drive.delete_permission(book_id, perm.id)
+    have = {p.email: p.role for p in perms if p.type == "user"}
+    notify = ws.settings.target == "google"
+    for email, role in sorted(wanted.items()):
+        if have.get(email) != role:
+            ws.drive.create_permission(book_id, email, role, notify=notify)

@@ -1,0 +1,85 @@
+"""The program's files in Drive as the service sees them: labels, permissions, who owns what.
+
+Every file the service makes carries a stable key in Drive ``appProperties`` (and the same
+keys as spreadsheet developerMetadata): ``tstKind`` (roster, team, rollup), ``tstProgram``,
+``tstTeamId``, ``tstTemplate`` and ``tstVersion``. Files are found by these, never by name.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from tst_sheets.model.a1 import spreadsheet_url
+
+LABEL_KEYS = ("tstKind", "tstProgram", "tstTeamId", "tstTemplate", "tstVersion")
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+
+
+class Permission(BaseModel):
+    """One Drive permission (a person, a group, a domain or "anyone")."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    id: str
+    type: str
+    role: str
+    email_address: str = ""
+    domain: str = ""
+
+    @property
+    def email(self) -> str:
+        return self.email_address.lower()
+
+
+class DriveFile(BaseModel):
+    """A file as Drive lists it, with the fields the jobs ask for."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    id: str
+    name: str = ""
+    created_time: str = ""
+    modified_time: str = ""
+    app_properties: dict[str, str] = Field(default_factory=dict)
+    permissions: list[Permission] | None = None  # None: not listed with the file
+
+    def label(self, key: str) -> str:
+        return self.app_properties.get(key, "")
+
+    @property
+    def kind(self) -> str:
+        return self.label("tstKind")
+
+    @property
+    def team_id(self) -> str:
+        return self.label("tstTeamId")
+
+    @property
+    def version(self) -> int:
+        text = self.label("tstVersion")
+        return int(text) if text.isdigit() else 0
+
+    @property
+    def url(self) -> str:
+        return spreadsheet_url(self.id)
+
+
+def labels(
+    kind: str, program: str, template: str, version: int, team_id: str = ""
+) -> dict[str, str]:
+    """The stable key a file carries, as appProperties and as developerMetadata."""
+    out = {
+        "tstKind": kind,
+        "tstProgram": program,
+        "tstTemplate": template,
+        "tstVersion": str(version),
+    }
+    if team_id:
+        out["tstTeamId"] = team_id
+    return out
+
+
+def of_program(files: list[DriveFile], program: str, kind: str) -> list[DriveFile]:
+    return [f for f in files if f.kind == kind and f.label("tstProgram") == program]
