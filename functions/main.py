@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +31,6 @@ from tst_sheets.workspace import Workspace, connect
 
 log = logging.getLogger("tst_sheets.functions")
 
-_SOURCE_ROOT = Path(__file__).resolve().parent.parent
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 _STATUS = {400: "INVALID_ARGUMENT", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL"}
@@ -133,14 +130,10 @@ def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Respons
 
 
 def load_settings() -> Settings:
-    """Settings from ``TST_*``; an empty subject is none, and the templates fall back to the
-    deployed source tree's copy."""
+    """Settings from ``TST_*``; an empty subject is none."""
     settings = Settings()
     if not settings.subject:  # the deploy passes TST_SUBJECT= when there is no delegation
         settings = settings.model_copy(update={"subject": None})
-    if "TST_TEMPLATES_DIR" not in os.environ and not settings.templates_dir.is_dir():
-        # A non-editable install puts the package in site-packages, away from the templates.
-        settings = settings.model_copy(update={"templates_dir": _SOURCE_ROOT / "sheet_templates"})
     return settings
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from gspread.utils import ValueInputOption
 from icalendar import Calendar
 
 from tests.test_calendar_sync import program as seed_program
@@ -31,9 +32,9 @@ def make_workbook(ws: Workspace, team_id: str, members: list[list[str]]) -> str:
     book = ws.sheets.client.create(f"Impact Team {team_id}")
     team_tab = book.sheet1
     team_tab.update_title("Team")
-    team_tab.update([TEAM_HEADER, *members], "A1", value_input_option="RAW")
+    team_tab.update([TEAM_HEADER, *members], "A1", value_input_option=ValueInputOption.raw)
     events_tab = book.add_worksheet("Program Events", rows=40, cols=5)
-    events_tab.update([EVENTS_HEADER], "A1", value_input_option="RAW")
+    events_tab.update([EVENTS_HEADER], "A1", value_input_option=ValueInputOption.raw)
     return str(book.url)
 
 
@@ -201,7 +202,7 @@ def test_a_new_member_is_invited_to_the_team_events(
     book = workspace.sheets.client.open_by_url(program.teams[0].sheet_url)
     book.worksheet("Team").append_row(
         ["Cy Ng", "cy@cps.example.edu", "Member", "Grade 5", "2026-11-20", "", ""],
-        value_input_option="RAW",
+        value_input_option=ValueInputOption.raw,
     )
     result = sync(program)
     assert [(c.key, c.fields) for c in result.updated] == [("site-visit", ["attendees"])]
@@ -330,7 +331,7 @@ def test_bad_roster_rows_become_findings_with_cells(workspace: Workspace) -> Non
          "All TLs", ""],
         ["who", "Who", "Other", "2026-12-03", "18:00", "19:00", "Virtual", "", "Janitors", ""],
     ]  # fmt: skip
-    events.update(bad, f"A{first_free}", value_input_option="RAW")
+    events.update(bad, f"A{first_free}", value_input_option=ValueInputOption.raw)
     result = sync_calendar(workspace, roster_id)
     got = {(f.tab, f.cell) for f in result.findings}
     row = first_free

@@ -309,7 +309,7 @@ def test_months_outside_the_school_year_do_not_count(
 def test_a_short_coaching_session_is_flagged_and_does_not_count(
     template: WorkbookTemplate, commitments: CommitmentSet
 ) -> None:
-    sessions = [["11/3", 30, "Kim"], ["11/17", "20 min", "Kim"]]
+    sessions: list[list[Any]] = [["11/3", 30, "Kim"], ["11/17", "20 min", "Kim"]]
     status = check(
         template,
         commitments,
@@ -327,7 +327,7 @@ def test_a_short_coaching_session_is_flagged_and_does_not_count(
 def test_a_coaching_session_with_blank_minutes_counts_and_the_blank_is_flagged(
     template: WorkbookTemplate, commitments: CommitmentSet
 ) -> None:
-    sessions = [["11/3", 30, "Kim"], ["11/17", "", "Kim"]]
+    sessions: list[list[Any]] = [["11/3", 30, "Kim"], ["11/17", "", "Kim"]]
     status = check(
         template,
         commitments,

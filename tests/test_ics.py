@@ -75,7 +75,7 @@ def test_coaching_series_keeps_its_rule_and_breaks() -> None:
         forceset=True,
     )
     for exdate in series["EXDATE"].dts:  # type: ignore[index]
-        rule.exdate(exdate.dt)  # type: ignore[attr-defined]
+        rule.exdate(exdate.dt)  # type: ignore[union-attr]
     occurrences = list(rule)
     assert occurrences[0] == datetime(2026, 9, 8, 16, 0, tzinfo=CHI)
     assert datetime(2026, 12, 29, 16, 0, tzinfo=CHI) not in occurrences

@@ -127,7 +127,7 @@ def test_columns_matched_by_header_text(template: WorkbookTemplate, header_row: 
 
 
 def test_blank_rows_above_the_header_and_between_rows(template: WorkbookTemplate) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         [],
         ["Our meetings"],
         [],

@@ -233,7 +233,7 @@ def test_columns_match_by_header_and_alias_in_any_order(team: WorkbookTemplate) 
 
 def test_the_header_may_sit_below_inserted_rows(team: WorkbookTemplate) -> None:
     tab = team.tab("meetings")
-    rows = [
+    rows: list[list[object]] = [
         [],
         ["Our meetings, fall 2026"],
         ["Date", "Duration", "Present", "Topic"],

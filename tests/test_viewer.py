@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from gspread.utils import ValueInputOption
 import requests
 
 from tst_sheets.emulator import RunningEmulator
@@ -146,7 +147,11 @@ def test_formats_become_styles() -> None:
 
 
 def test_merges_widths_frozen_rows_and_notes() -> None:
-    cells = [[{"formattedValue": "Header", "note": "Fill one row per meeting"}], [], [{}]]
+    cells: list[list[dict[str, Any]]] = [
+        [{"formattedValue": "Header", "note": "Fill one row per meeting"}],
+        [],
+        [{}],
+    ]
     html = render_sheet(
         sheet(
             cells,
@@ -185,7 +190,7 @@ def test_a1_helpers() -> None:
 
 
 def test_the_agenda_groups_by_month_and_escapes() -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "summary": "Roundtable <b>2</b>",
             "start": {"dateTime": "2026-10-08T16:00:00-05:00"},
@@ -252,7 +257,7 @@ def test_what_a_team_types_is_shown_never_run(
     sheet.update(
         [["<script>alert(1)</script>", '=HYPERLINK("javascript:alert(2)", "click me")']],
         "A1",
-        value_input_option="USER_ENTERED",
+        value_input_option=ValueInputOption.user_entered,
     )
     html = get(emulator, f"/view/spreadsheets/{team.id}").text
     assert "<script>alert" not in html and "<img" not in html and "<b>7" not in html
@@ -276,7 +281,7 @@ def test_a_finding_links_to_the_team_cell_in_the_viewer(
             ]
         ],
         "A1",
-        value_input_option="USER_ENTERED",
+        value_input_option=ValueInputOption.user_entered,
     )
     html = get(emulator, f"/view/spreadsheets/{rollup.id}").text
     href = f"/view/spreadsheets/{team.id}?gid={meetings.id}&amp;range=C4#cell-C4"
@@ -295,7 +300,9 @@ def test_formats_as_the_backend_renders_them(
     book = workspace.sheets.client.create("Formats")
     sheet = book.sheet1
     sheet.update(
-        [["Date", "Amount"], ["2026-09-14", "1234.5"]], "A1", value_input_option="USER_ENTERED"
+        [["Date", "Amount"], ["2026-09-14", "1234.5"]],
+        "A1",
+        value_input_option=ValueInputOption.user_entered,
     )
     sheet.format("A1:B1", {"textFormat": {"bold": True}})
     sheet.format("B2", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}})

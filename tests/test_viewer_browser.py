@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import gspread
 import pytest
+from gspread.utils import ValueInputOption
 
 from tst_sheets.demo.sample import sample_program
 from tst_sheets.emulator import RunningEmulator
@@ -61,7 +62,7 @@ def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet
     rows = [["Date", "Minutes", "Attendees", "Focus", "Notes"]]
     rows += [[f"2026-09-{day:02d}", "45", "5", "Data review", ""] for day in range(1, 29, 3)]
     rows[4][1] = "0.5 h"  # what a TL types; the roll-up's finding points here
-    meetings.update(rows, "A1", value_input_option="USER_ENTERED")
+    meetings.update(rows, "A1", value_input_option=ValueInputOption.user_entered)
     meetings.format("A1:E1", {"textFormat": {"bold": True}, "backgroundColor": GREEN})
     meetings.freeze(rows=1)
     return book, meetings
@@ -84,7 +85,7 @@ def rollup_workbook(ws: Workspace, team: gspread.Spreadsheet, gid: int) -> gspre
         ["Team 3", "Roosevelt Middle", "On track", "", ""],
         ["Team 9", "Adams High", "At risk", "<script>alert(1)</script>", ""],
     ]
-    sheet.update(rows, "A1", value_input_option="USER_ENTERED")
+    sheet.update(rows, "A1", value_input_option=ValueInputOption.user_entered)
     sheet.format("A1:E1", {"textFormat": {"bold": True}, "backgroundColor": GREEN})
     for row, colour in ((2, RED), (3, GREEN), (4, AMBER)):
         sheet.format(f"C{row}", {"backgroundColor": colour})
@@ -117,7 +118,12 @@ def test_a_finding_link_lands_on_the_team_workbook_cell(
     rollup = rollup_workbook(workspace, team, meetings.id)
     page = browser.new_page(viewport={"width": 1200, "height": 560})
     alerts: list[str] = []
-    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        alerts.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{emulator.url}/view/spreadsheets/{rollup.id}")
 
     assert "Coach roll-up" in page.title()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import gspread
 import pytest
+from gspread.utils import ValueInputOption
 import requests
 from googleapiclient.errors import HttpError
 
@@ -24,7 +25,9 @@ def stats(emulator: RunningEmulator) -> dict[str, object]:
 
 def test_create_write_read_through_gspread(workspace: Workspace) -> None:
     book = workspace.sheets.client.create("Hello")
-    book.sheet1.update([["Name", "Minutes"], ["Ana", "30"]], "A1", value_input_option="RAW")
+    book.sheet1.update(
+        [["Name", "Minutes"], ["Ana", "30"]], "A1", value_input_option=ValueInputOption.raw
+    )
     assert book.sheet1.get_all_values() == [["Name", "Minutes"], ["Ana", "30"]]
     assert workspace.calls()["sheets"]["write"] >= 1
     assert workspace.calls()["drive"]["write"] == 1  # gspread creates through Drive

@@ -10,7 +10,18 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATES = REPO_ROOT / "sheet_templates"
+
+
+def _templates_home() -> Path:
+    """``sheet_templates/`` beside the package (a checkout, an editable install), else in the
+    working directory (Cloud Functions runs from the deployed source's root)."""
+    for home in (REPO_ROOT / "sheet_templates", Path.cwd() / "sheet_templates"):
+        if home.is_dir():
+            return home
+    return REPO_ROOT / "sheet_templates"  # missing: loading one says to set TST_TEMPLATES_DIR
+
+
+DEFAULT_TEMPLATES = _templates_home()
 
 
 class Settings(BaseSettings):

@@ -6,28 +6,30 @@ so in one line.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from platformdirs import user_data_dir
 
 from tst_sheets.cli.app import app, console, err_console, print_json
 
+EMULATOR_EXTRA = ("werkzeug", "formulas", "platformdirs")  # pyproject's `emulator` extra
 NEEDS_EMULATOR = "This command needs the local emulator: pip install 'tst-sheets[emulator]'."
 
 
 def default_db() -> Path:
+    from platformdirs import user_data_dir  # the emulator's extra
+
     return Path(user_data_dir("tst-sheets")) / "emulator.db"
 
 
 def _emulator_installed() -> None:
-    try:
-        import tst_sheets.emulator  # noqa: F401
-    except ImportError as error:
-        err_console.print(NEEDS_EMULATOR)
-        raise typer.Exit(2) from error
+    missing = [name for name in EMULATOR_EXTRA if importlib.util.find_spec(name) is None]
+    if missing:
+        err_console.print(NEEDS_EMULATOR, markup=False)
+        raise typer.Exit(2)
 
 
 @app.command()

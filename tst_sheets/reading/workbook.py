@@ -8,8 +8,7 @@ template's example rows change nothing. Whatever cannot be read becomes a findin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -39,20 +38,11 @@ from tst_sheets.model.a1 import (
     rowcol_to_a1,
 )
 from tst_sheets.model.text import normalize
-from tst_sheets.reading.dates import parse_date, parse_duration
-from tst_sheets.reading.timeline import parse_timeline
+from tst_sheets.reading.cells import read_cell
 from tst_sheets.reading.values import (
     CellValue,
-    ParseError,
     as_text,
-    formula_error,
     is_blank,
-    parse_email,
-    parse_number,
-    parse_people,
-    parse_percent,
-    parse_text,
-    parse_yes_no,
 )
 from tst_sheets.templates import (
     ColumnSpec,
@@ -78,9 +68,6 @@ TAB_MODELS: dict[str, tuple[str, type[Row]]] = {
     "data": ("data", DataPoint),
     "sprints": ("sprints", Sprint),
 }
-LOG_TABS = frozenset({"meetings", "coaching", "checkins", "data"})  # dated entries of the year
-PEOPLE_FIELDS = frozenset({"attendees", "person_responsible"})
-PERCENT_FIELDS = frozenset({("goals", "baseline"), ("goals", "target")})
 HEADING_ONLY = {"work_plan": "goal"}  # seed 003's "Goal 1: …" rows head a block of steps
 
 
@@ -334,7 +321,7 @@ def _read_row(
                     f"{spec.header} (required on every row)",
                 )
             continue
-        fields.update(_read_cell(reader, tab, spec, value, grid.title, sheet_id, cell_of[key]))
+        fields.update(read_cell(reader, tab, spec, value, grid.title, sheet_id, cell_of[key]))
     return _build(TAB_MODELS[tab.key][1], grid.first_row + index, cell_of, fields)
 
 
@@ -346,158 +333,3 @@ def _build(model: type[Row], row: int, cells: dict[str, str], fields: dict[str, 
     except ValidationError as exc:
         bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
         return model(row=row, cells=cells, **{k: v for k, v in known.items() if k not in bad})
-
-
-Parser = Callable[[CellValue, DateRange], Any]
-PARSERS: dict[str, Parser] = {
-    "date": parse_date,
-    "month": parse_timeline,
-    "minutes": lambda v, _sy: parse_duration(v),
-    "number": lambda v, _sy: parse_number(v),
-    "percent": lambda v, _sy: parse_percent(v),
-    "email": lambda v, _sy: parse_email(v),
-    "yes_no": lambda v, _sy: parse_yes_no(v),
-}
-EXPECTED = {
-    "date": "a date, e.g. 2026-09-14 or 9/14",
-    "month": "a month and year, e.g. May 2027 or April-May/2027",
-    "minutes": "minutes, e.g. 30, 45 min or 1:30",
-    "number": "a number, e.g. 68 or 68%",
-    "percent": "a percent, e.g. 75%",
-    "email": "one email address",
-    "yes_no": "Yes or No",
-    "people": "one or more names",
-    "text": "text (type ' first to start text with = or +)",
-}
-
-
-def _kind(tab: TabSpec, spec: ColumnSpec) -> str:
-    if spec.key in PEOPLE_FIELDS:
-        return "people"
-    if (tab.key, spec.key) in PERCENT_FIELDS:
-        return "percent"
-    return spec.type
-
-
-def _read_cell(
-    reader: _Reader,
-    tab: TabSpec,
-    spec: ColumnSpec,
-    value: CellValue,
-    title: str,
-    sheet_id: int,
-    cell: str,
-) -> dict[str, Any]:
-    """One cell → the row fields it fills ({} when unreadable, with a finding)."""
-    kind = _kind(tab, spec)
-    code = formula_error(value)
-    if code:
-        reader.flag(
-            "formula_error",
-            "warning",
-            title,
-            sheet_id,
-            cell,
-            code,
-            EXPECTED.get(kind, EXPECTED["text"]),
-        )
-        return {}
-    parsed = _parse(kind, tab, spec, value, reader.school_year)
-    if isinstance(parsed, ParseError):
-        reader.flag(
-            "unreadable_value",
-            "warning",
-            title,
-            sheet_id,
-            cell,
-            f"{parsed.found} ({parsed.reason})",
-            EXPECTED.get(kind, EXPECTED["text"]),
-        )
-        return _raw_text(spec.key, value)
-    _check_value(reader, tab, spec, parsed, value, title, sheet_id, cell)
-    return _fields(spec.key, parsed, value)
-
-
-def _parse(
-    kind: str, tab: TabSpec, spec: ColumnSpec, value: CellValue, school_year: DateRange
-) -> Any:
-    if kind == "people":
-        return parse_people(value)
-    if tab.key == "data" and spec.key in ("value", "target"):
-        return _parse_amount(value)
-    if kind == "month" and isinstance(value, int | float) and not isinstance(value, bool):
-        return _month_from_serial(value, school_year)
-    parser = PARSERS.get(kind)
-    return parser(value, school_year) if parser else parse_text(value)
-
-
-def _parse_amount(value: CellValue) -> float | ParseError:
-    """A data value: "68%" and a % cell (0.68) are percents; other numbers stay as typed."""
-    if isinstance(value, str) and "%" in value:
-        return parse_percent(value)
-    return parse_number(value)
-
-
-def _month_from_serial(value: float, school_year: DateRange) -> Any:
-    """ "May 2027" typed USER_ENTERED becomes May 1: a first of the month means the month."""
-    parsed = parse_timeline(value, school_year)
-    if isinstance(parsed, ParseError) or not parsed.dates or parsed.dates[0].day != 1:
-        return parsed
-    return parsed.model_copy(update={"kind": "months", "months": parsed.dates, "dates": []})
-
-
-def _raw_text(key: str, value: CellValue) -> dict[str, Any]:
-    """Keep what was typed where the model has a text twin, so checks can quote it."""
-    if key == "timeline":
-        return {"timeline_text": as_text(value)}
-    if key == "value":
-        return {"value_text": as_text(value)}
-    return {}
-
-
-def _fields(key: str, parsed: Any, value: CellValue) -> dict[str, Any]:
-    fields = {key: parsed}
-    if key == "timeline":
-        fields["timeline_text"] = as_text(value)
-    if key == "value":
-        fields["value_text"] = as_text(value)
-    return fields
-
-
-def _check_value(
-    reader: _Reader,
-    tab: TabSpec,
-    spec: ColumnSpec,
-    parsed: Any,
-    value: CellValue,
-    title: str,
-    sheet_id: int,
-    cell: str,
-) -> None:
-    """Readable but doubtful: outside the dropdown's list, or a log date outside the year."""
-    choices = spec.choices()
-    if (
-        choices
-        and spec.type == "choice"
-        and normalize(as_text(value)) not in {normalize(c) for c in choices}
-    ):
-        reader.flag(
-            "not_in_list",
-            "info",
-            title,
-            sheet_id,
-            cell,
-            as_text(value),
-            "one of: " + ", ".join(choices),
-        )
-    sy = reader.school_year
-    if tab.key in LOG_TABS and isinstance(parsed, date) and not sy.contains(parsed):
-        reader.flag(
-            "date_outside_year",
-            "warning",
-            title,
-            sheet_id,
-            cell,
-            f"{parsed:%b %d, %Y}",
-            f"a date in the school year ({sy.start:%b %d, %Y} – {sy.end:%b %d, %Y})",
-        )

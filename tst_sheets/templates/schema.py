@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from tst_sheets.config import DEFAULT_TEMPLATES
+from tst_sheets.errors import TstError
 from tst_sheets.model.text import normalize
 
 ColumnType = Literal[
@@ -24,7 +25,7 @@ Layout = Literal["table", "facts", "settings"]
 CellInput = str | int | float | date | None
 
 
-class TemplateError(ValueError):
+class TemplateError(TstError, ValueError):
     """A template file that cannot be used; the message names the file, tab and field."""
 
 
@@ -166,7 +167,10 @@ def load_template(name: str, directory: Path | None = None) -> WorkbookTemplate:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from exc
+        raise TemplateError(
+            f"{path}: cannot read the template ({exc.strerror}); set TST_TEMPLATES_DIR to the "
+            "sheet_templates folder"
+        ) from exc
     except yaml.YAMLError as exc:
         raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
