@@ -28,9 +28,9 @@ from tst_sheets.calendar.audience import (
 )
 from tst_sheets.calendar.ids import conference_request_id, event_id
 from tst_sheets.model import EventSpec, Finding, Program, cell_link
+from tst_sheets.model.findings import ROSTER
 from tst_sheets.model.program import zone
 
-ROSTER = "roster"  # Finding.team for problems in the roster itself
 EVENTS_TAB = "Events"
 DEFAULT_MINUTES: dict[str, int] = {
     "fall_training": 180,
@@ -81,32 +81,20 @@ def row_finding(
 
 def validate(program: Program, spec: EventSpec) -> list[Finding]:
     """Problems that make a row unusable (the event is skipped)."""
+    problem = _time_problem(spec)
+    return [row_finding(program, spec, *problem)] if problem else []
+
+
+def _time_problem(spec: EventSpec) -> tuple[str, str, str, str] | None:
+    """(field, rule, found, expected) of a row whose times cannot make an event."""
     if spec.kind == "coaching_series" and spec.start is None:
-        return [
-            row_finding(
-                program,
-                spec,
-                "start",
-                "bad_time",
-                "no start time",
-                "the time of day the coaching calls start",
-            )
-        ]
+        return "start", "bad_time", "no start time", "the time of day the coaching calls start"
     if spec.start is None and spec.end is not None:
-        return [
-            row_finding(
-                program,
-                spec,
-                "start",
-                "bad_time",
-                f"end {spec.end:%H:%M}, no start",
-                "a start time, or neither (an all-day event)",
-            )
-        ]
+        expected = "a start time, or neither (an all-day event)"
+        return "start", "bad_time", f"end {spec.end:%H:%M}, no start", expected
     if spec.start is not None and spec.end is not None and spec.end <= spec.start:
-        found = f"{spec.start:%H:%M}–{spec.end:%H:%M}"
-        return [row_finding(program, spec, "end", "end_before_start", found, "end after start")]
-    return []
+        return "end", "end_before_start", f"{spec.start:%H:%M}–{spec.end:%H:%M}", "end after start"
+    return None
 
 
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:

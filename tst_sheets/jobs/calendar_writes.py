@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tst_sheets.calendar.events import EVENTS_TAB, ROSTER, DesiredEvent
+from tst_sheets.calendar.events import EVENTS_TAB, DesiredEvent
 from tst_sheets.calendar.plan import (
     CalendarPlan,
     EventChange,
@@ -22,6 +22,7 @@ from tst_sheets.calendar.plan import (
 )
 from tst_sheets.errors import GoogleError
 from tst_sheets.model import Finding, Program
+from tst_sheets.model.findings import ROSTER
 from tst_sheets.workspace import Workspace
 
 Event = dict[str, Any]

@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from tst_sheets.model.a1 import cell_link
+
+ROSTER = "roster"  # Finding.team for problems in the roster itself
 Severity = Literal["info", "warning", "due_soon", "overdue", "error"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "overdue": 1, "due_soon": 2, "warning": 3, "info": 4}
 SEVERITY_WORDS: dict[str, str] = {
@@ -28,6 +31,33 @@ class Finding(BaseModel):
     found: str = ""
     expected: str = ""
     link: str | None = None
+
+    @classmethod
+    def at(
+        cls,
+        team: str,
+        rule: str,
+        severity: Severity,
+        *,
+        spreadsheet_id: str,
+        sheet_id: int | None,
+        tab: str | None,
+        cell: str | None,
+        found: str,
+        expected: str,
+    ) -> Finding:
+        """A finding linked to its cell (or its tab, or the workbook, as far as known)."""
+        link = cell_link(spreadsheet_id, sheet_id, cell) if spreadsheet_id else None
+        return cls(
+            team=team,
+            rule=rule,
+            severity=severity,
+            tab=tab,
+            cell=cell,
+            found=found,
+            expected=expected,
+            link=link,
+        )
 
     @property
     def where(self) -> str:

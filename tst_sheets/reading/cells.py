@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
-from tst_sheets.model import DateRange, Severity
+from tst_sheets.model import DateRange, Finding, Severity
 from tst_sheets.model.text import normalize
 from tst_sheets.reading.dates import parse_date, parse_duration
 from tst_sheets.reading.timeline import parse_timeline
@@ -33,10 +33,12 @@ PEOPLE_FIELDS = frozenset({"attendees", "person_responsible"})
 PERCENT_FIELDS = frozenset({("goals", "baseline"), ("goals", "target")})
 
 
-class Flagger(Protocol):
-    """Where a cell's findings go (the workbook reader), and the school year for dates."""
+class CellReader:
+    """What every finding of one workbook needs: who, where, and the school year for dates."""
 
-    school_year: DateRange
+    def __init__(self, team_id: str, spreadsheet_id: str, school_year: DateRange) -> None:
+        self.team_id, self.spreadsheet_id, self.school_year = team_id, spreadsheet_id, school_year
+        self.findings: list[Finding] = []
 
     def flag(
         self,
@@ -47,7 +49,20 @@ class Flagger(Protocol):
         cell: str | None,
         found: str,
         expected: str,
-    ) -> None: ...
+    ) -> None:
+        self.findings.append(
+            Finding.at(
+                self.team_id,
+                rule,
+                severity,
+                spreadsheet_id=self.spreadsheet_id,
+                sheet_id=sheet_id,
+                tab=tab,
+                cell=cell,
+                found=found,
+                expected=expected,
+            )
+        )
 
 
 Parser = Callable[[CellValue, DateRange], Any]
@@ -82,7 +97,7 @@ def _kind(tab: TabSpec, spec: ColumnSpec) -> str:
 
 
 def read_cell(
-    reader: Flagger,
+    reader: CellReader,
     tab: TabSpec,
     spec: ColumnSpec,
     value: CellValue,
@@ -167,7 +182,7 @@ def _fields(key: str, parsed: Any, value: CellValue) -> dict[str, Any]:
 
 
 def _check_value(
-    reader: Flagger,
+    reader: CellReader,
     tab: TabSpec,
     spec: ColumnSpec,
     parsed: Any,

@@ -27,9 +27,9 @@ from tst_sheets.model import (
     Severity,
     Team,
     TeamState,
-    cell_link,
 )
 from tst_sheets.model.a1 import absolute_range_name, id_from_url, rowcol_to_a1
+from tst_sheets.model.findings import ROSTER
 from tst_sheets.model.program import DEFAULT_TIMEZONE, KIND_LABELS, MODE_LABELS, today
 from tst_sheets.model.text import normalize
 from tst_sheets.reading.dates import parse_date
@@ -42,7 +42,6 @@ from tst_sheets.templates import (
     is_example_row,
 )
 
-ROSTER = "roster"  # Finding.team for problems in the roster itself
 TEMPLATE = "program_roster"
 # What staff may type for a kind or a mode: each label, and the spellings people use.
 KINDS: dict[str, EventKind] = {
@@ -156,15 +155,16 @@ class RosterReader:
         title = self.titles.get(tab_key) or self.template.tab(tab_key).title
         sheet_id = self.sheet_ids.get(tab_key)
         self.findings.append(
-            Finding(
-                team=ROSTER,
-                rule=rule,
-                severity=severity,
+            Finding.at(
+                ROSTER,
+                rule,
+                severity,
+                spreadsheet_id=self.roster_id,
+                sheet_id=sheet_id,
                 tab=title,
                 cell=a1,
                 found=found,
                 expected=expected,
-                link=cell_link(self.roster_id, sheet_id, a1),
             )
         )
 

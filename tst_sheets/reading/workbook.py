@@ -17,18 +17,15 @@ from tst_sheets.model import (
     CoachingSession,
     DataPoint,
     DateRange,
-    Finding,
     Goal,
     Meeting,
     Member,
     PrincipalCheckIn,
     Row,
-    Severity,
     Sprint,
     TabRead,
     TeamRecord,
     WorkPlanStep,
-    cell_link,
 )
 from tst_sheets.model.a1 import (
     absolute_range_name,
@@ -38,7 +35,7 @@ from tst_sheets.model.a1 import (
     rowcol_to_a1,
 )
 from tst_sheets.model.text import normalize
-from tst_sheets.reading.cells import read_cell
+from tst_sheets.reading.cells import CellReader, read_cell
 from tst_sheets.reading.values import (
     CellValue,
     as_text,
@@ -126,37 +123,6 @@ def _grids(value_ranges: Sequence[Mapping[str, Any]]) -> dict[str, _Grid]:
 # --- reading a workbook --------------------------------------------------------------------------
 
 
-class _Reader:
-    """What every finding of one workbook needs: who, where, and the school year for dates."""
-
-    def __init__(self, team_id: str, spreadsheet_id: str, school_year: DateRange) -> None:
-        self.team_id, self.spreadsheet_id, self.school_year = team_id, spreadsheet_id, school_year
-        self.findings: list[Finding] = []
-
-    def flag(
-        self,
-        rule: str,
-        severity: Severity,
-        tab: str,
-        sheet_id: int | None,
-        cell: str | None,
-        found: str,
-        expected: str,
-    ) -> None:
-        self.findings.append(
-            Finding(
-                team=self.team_id,
-                rule=rule,
-                severity=severity,
-                tab=tab,
-                cell=cell,
-                found=found,
-                expected=expected,
-                link=cell_link(self.spreadsheet_id, sheet_id, cell),
-            )
-        )
-
-
 def read_workbook(
     value_ranges: Sequence[Mapping[str, Any]],
     *,
@@ -173,7 +139,7 @@ def read_workbook(
     template's stable ids (the ones provisioning creates tabs with). ``keys``: read only these
     data tabs (e.g. the Team tab alone); the others are neither expected nor reported.
     """
-    reader = _Reader(team_id, spreadsheet_id, school_year)
+    reader = CellReader(team_id, spreadsheet_id, school_year)
     grids = _grids(value_ranges)
     titles = match_titles(template, list(grids))
     record = TeamRecord(team_id=team_id, spreadsheet_id=spreadsheet_id)
@@ -201,7 +167,7 @@ def read_workbook(
 
 
 def _read_tab(
-    reader: _Reader, tab: TabSpec, grid: _Grid, sheet_id: int
+    reader: CellReader, tab: TabSpec, grid: _Grid, sheet_id: int
 ) -> tuple[TabRead, list[Row]]:
     header = find_header(tab, grid.values)
     if header is None:
@@ -252,7 +218,7 @@ def _read_tab(
 
 
 def _flag_missing_column(
-    reader: _Reader,
+    reader: CellReader,
     tab: TabSpec,
     col: ColumnSpec,
     grid: _Grid,
@@ -297,7 +263,7 @@ def _repeated_header(values: Sequence[CellValue], names: set[str]) -> bool:
 
 
 def _read_row(
-    reader: _Reader,
+    reader: CellReader,
     tab: TabSpec,
     raw: Mapping[str, CellValue],
     at: Mapping[str, int],
