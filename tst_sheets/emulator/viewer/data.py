@@ -66,7 +66,8 @@ def can_read(app: EmulatorApp, txn: Transaction, spreadsheet_id: str, as_user: s
 
 def _spreadsheet_docs(app: EmulatorApp, txn: Transaction) -> list[Doc]:
     return [
-        d for d in app.drive.all_files(txn)
+        d
+        for d in app.drive.all_files(txn)
         if d.get("mimeType") == SPREADSHEET_MIME and not d.get("trashed")
     ]
 
@@ -139,8 +140,11 @@ def calendars(app: EmulatorApp, txn: Transaction, as_user: str | None) -> list[C
     for doc in docs:
         found = calendar_events(app, txn, doc["id"], as_user)
         count = len([e for e in found[2] if e.get("status") != "cancelled"]) if found else 0
-        out.append(CalendarInfo(doc["id"], str(doc.get("summary") or doc["id"]),
-                                str(doc.get("owner", "")), count))
+        out.append(
+            CalendarInfo(
+                doc["id"], str(doc.get("summary") or doc["id"]), str(doc.get("owner", "")), count
+            )
+        )
     return sorted(out, key=lambda c: (c.owner, c.summary))
 
 
@@ -176,8 +180,11 @@ def _calendar_owners(app: EmulatorApp, txn: Transaction) -> list[tuple[str, str]
             if rule["scope"]["type"] == "user" and rule["scope"].get("value"):
                 pairs.append((str(rule["scope"]["value"]).lower(), doc["id"]))
     for _, event in txn.all(EVENT):
-        pairs += [(str(a["email"]).lower(), event["_calendar"])
-                  for a in event.get("attendees") or [] if a.get("email")]
+        pairs += [
+            (str(a["email"]).lower(), event["_calendar"])
+            for a in event.get("attendees") or []
+            if a.get("email")
+        ]
     return pairs
 
 
