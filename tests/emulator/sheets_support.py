@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from googleapiclient.discovery import build
-
-from tests.emulator.support import LoopbackHttp
+from tests.emulator.support import discovery
 from tst_sheets.emulator import RunningEmulator
 
 
 def sheets_client(emulator: RunningEmulator, identity: str) -> Any:
     """A bare googleapiclient Sheets v4 client acting as ``identity`` on the emulator."""
-    return build(
-        "sheets",
-        "v4",
-        http=LoopbackHttp(emulator.url, identity),
-        static_discovery=True,
-        client_options={"api_endpoint": f"{emulator.url}/"},
-        cache_discovery=False,
-    )
+    return discovery("sheets", "v4", emulator.url, identity)
 
 
 def values(api: Any, spreadsheet_id: str, text: str, **options: Any) -> list[list[Any]]:

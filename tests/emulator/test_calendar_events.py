@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.support import api_error, reason
-from tst_sheets.workspace import Workspace
+from tests.emulator.support import Clients, api_error, reason
 
 TL = "tl@school.example.org"
 COACH = "coach@school.example.org"
@@ -25,7 +24,7 @@ def event(summary: str, day: int = 1, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def program(workspace: Workspace) -> str:
+def program(workspace: Clients) -> str:
     """The service's own secondary calendar, as the calendar job makes it."""
     created = (
         workspace.calendar.calendars()
@@ -35,18 +34,18 @@ def program(workspace: Workspace) -> str:
     return str(created["id"])
 
 
-def insert(ws: Workspace, calendar_id: str, body: dict[str, Any], **params: Any) -> Any:
+def insert(ws: Clients, calendar_id: str, body: dict[str, Any], **params: Any) -> Any:
     return ws.calendar.events().insert(calendarId=calendar_id, body=body, **params).execute()
 
 
-def listing(ws: Workspace, calendar_id: str, **params: Any) -> list[dict[str, Any]]:
+def listing(ws: Clients, calendar_id: str, **params: Any) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = (
         ws.calendar.events().list(calendarId=calendar_id, **params).execute()["items"]
     )
     return items
 
 
-def test_calendar_insert_get_and_list(workspace: Workspace, program: str) -> None:
+def test_calendar_insert_get_and_list(workspace: Clients, program: str) -> None:
     assert program.endswith("@group.calendar.google.com")
     got = workspace.calendar.calendars().get(calendarId=program).execute()
     assert got["kind"] == "calendar#calendar" and got["summary"] == "Program events"
@@ -64,7 +63,7 @@ def test_calendar_insert_get_and_list(workspace: Workspace, program: str) -> Non
 
 
 def test_insert_with_attendees_reaches_their_primary(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     tl = connect_as(TL)
     created = insert(
@@ -92,7 +91,7 @@ def test_insert_with_attendees_reaches_their_primary(
 
 
 def test_attendee_cannot_edit_but_can_answer(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     tl = connect_as(TL)
     created = insert(workspace, program, event("Training", attendees=[{"email": TL}]))
@@ -127,7 +126,7 @@ def test_attendee_cannot_edit_but_can_answer(
     assert seen["summary"] == "Training"
 
 
-def test_recurring_expansion_with_exdate(workspace: Workspace, program: str) -> None:
+def test_recurring_expansion_with_exdate(workspace: Clients, program: str) -> None:
     series = insert(
         workspace,
         program,
@@ -167,7 +166,7 @@ def test_recurring_expansion_with_exdate(workspace: Workspace, program: str) -> 
     assert {e["status"] for e in exceptions} == {"confirmed", "cancelled"}
 
 
-def test_private_extended_property_filter(workspace: Workspace, program: str) -> None:
+def test_private_extended_property_filter(workspace: Clients, program: str) -> None:
     props = {"private": {"tstProgram": "p1", "tstKey": "a"}, "shared": {"kind": "training"}}
     insert(workspace, program, event("Ours", extendedProperties=props))
     insert(workspace, program, event("Other", extendedProperties={"private": {"tstProgram": "p2"}}))
@@ -182,7 +181,7 @@ def test_private_extended_property_filter(workspace: Workspace, program: str) ->
     assert summaries(q="other") == ["Other"]
 
 
-def test_client_ids_follow_googles_rules(workspace: Workspace, program: str) -> None:
+def test_client_ids_follow_googles_rules(workspace: Clients, program: str) -> None:
     created = insert(workspace, program, event("Fixed", id="tst0a1b2c3"))
     assert created["id"] == "tst0a1b2c3"
     for bad in ("abc", "has_underscore1", "UPPERCASE1", "wxyz0123"):
@@ -200,7 +199,7 @@ def test_client_ids_follow_googles_rules(workspace: Workspace, program: str) -> 
     assert status == 409  # a cancelled event keeps its id
 
 
-def test_conference_needs_version_one(workspace: Workspace, program: str) -> None:
+def test_conference_needs_version_one(workspace: Clients, program: str) -> None:
     request = {
         "createRequest": {"requestId": "r1", "conferenceSolutionKey": {"type": "hangoutsMeet"}}
     }
@@ -229,7 +228,7 @@ def test_conference_needs_version_one(workspace: Workspace, program: str) -> Non
     assert again["hangoutLink"] == uri  # same requestId: same conference
 
 
-def test_cancel_and_show_deleted(workspace: Workspace, program: str) -> None:
+def test_cancel_and_show_deleted(workspace: Clients, program: str) -> None:
     created = insert(workspace, program, event("Cancelled"))
     workspace.calendar.events().delete(calendarId=program, eventId=created["id"]).execute()
     assert listing(workspace, program) == []
@@ -245,7 +244,7 @@ def test_cancel_and_show_deleted(workspace: Workspace, program: str) -> None:
     assert status == 410
 
 
-def test_sync_token_returns_only_changes(workspace: Workspace, program: str) -> None:
+def test_sync_token_returns_only_changes(workspace: Clients, program: str) -> None:
     kept = insert(workspace, program, event("Kept"))
     dropped = insert(workspace, program, event("Dropped"))
     first = workspace.calendar.events().list(calendarId=program).execute()
@@ -274,7 +273,7 @@ def test_sync_token_returns_only_changes(workspace: Workspace, program: str) -> 
     assert status == 410 and reason(error) == "fullSyncRequired"
 
 
-def test_paging_orders_and_updates(workspace: Workspace, program: str) -> None:
+def test_paging_orders_and_updates(workspace: Clients, program: str) -> None:
     for day in (5, 3, 4, 1, 2):
         insert(workspace, program, event(f"Day {day}", day=day))
     seen, token = [], None
@@ -304,7 +303,7 @@ def test_paging_orders_and_updates(workspace: Workspace, program: str) -> None:
     assert [e["summary"] for e in by_update] == ["Day 5", "Day 3", "Day 4", "Day 1", "Day 2"]
 
 
-def test_update_replaces_and_bumps_sequence(workspace: Workspace, program: str) -> None:
+def test_update_replaces_and_bumps_sequence(workspace: Clients, program: str) -> None:
     created = insert(workspace, program, event("Old", description="gone soon"))
     moved = (
         workspace.calendar.events()
@@ -328,7 +327,7 @@ def test_update_replaces_and_bumps_sequence(workspace: Workspace, program: str) 
 
 
 def test_all_day_events_and_unknown_calendars(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     created = insert(
         workspace,
@@ -347,7 +346,7 @@ def test_all_day_events_and_unknown_calendars(
 
 
 def test_sharing_a_calendar_lists_it(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     coach = connect_as(COACH)
     workspace.calendar.acl().insert(
@@ -362,7 +361,7 @@ def test_sharing_a_calendar_lists_it(
 
 
 def test_removed_guest_sees_the_event_cancelled(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     tl = connect_as(TL)
     created = insert(workspace, program, event("Visit", attendees=[{"email": TL}]))
@@ -381,7 +380,7 @@ def test_removed_guest_sees_the_event_cancelled(
     assert [e["status"] for e in listing(tl, "primary")] == ["confirmed"]
 
 
-def test_instances_can_be_read_and_changed_one_by_one(workspace: Workspace, program: str) -> None:
+def test_instances_can_be_read_and_changed_one_by_one(workspace: Clients, program: str) -> None:
     series = insert(
         workspace,
         program,
@@ -415,7 +414,7 @@ def test_instances_can_be_read_and_changed_one_by_one(workspace: Workspace, prog
     assert singles[1]["originalStartTime"]["dateTime"] == "2026-12-02T10:00:00-05:00"
 
 
-def test_recurring_events_need_a_time_zone(workspace: Workspace, program: str) -> None:
+def test_recurring_events_need_a_time_zone(workspace: Clients, program: str) -> None:
     body = {
         "summary": "No zone",
         "start": {"dateTime": "2026-12-01T10:00:00Z"},
@@ -431,7 +430,7 @@ def test_recurring_events_need_a_time_zone(workspace: Workspace, program: str) -
 
 
 def test_calendar_list_entries_and_acl(
-    workspace: Workspace, program: str, connect_as: Callable[[str], Workspace]
+    workspace: Clients, program: str, connect_as: Callable[[str], Clients]
 ) -> None:
     coach = connect_as(COACH)
     rule = (
@@ -458,7 +457,7 @@ def test_calendar_list_entries_and_acl(
     assert status == 404
 
 
-def test_deleting_a_calendar(workspace: Workspace, program: str) -> None:
+def test_deleting_a_calendar(workspace: Clients, program: str) -> None:
     workspace.calendar.calendars().delete(calendarId=program).execute()
     status, _ = api_error(lambda: workspace.calendar.calendars().get(calendarId=program).execute())
     assert status == 404

@@ -8,26 +8,25 @@ from typing import Any
 import pytest
 from googleapiclient.http import MediaInMemoryUpload
 
-from tests.emulator.support import api_error, drive_client, reason
+from tests.emulator.support import Clients, api_error, drive_client, reason
 from tst_sheets.emulator import RunningEmulator
-from tst_sheets.workspace import Workspace
 
 SHEET = "application/vnd.google-apps.spreadsheet"
 FOLDER = "application/vnd.google-apps.folder"
 
 
-def make(ws: Workspace, name: str, **extra: Any) -> dict[str, Any]:
+def make(ws: Clients, name: str, **extra: Any) -> dict[str, Any]:
     body = {"name": name, "mimeType": extra.pop("mimeType", "text/plain"), **extra}
     created: dict[str, Any] = ws.drive.files().create(body=body, supportsAllDrives=True).execute()
     return created
 
 
-def names(ws: Workspace, q: str, **params: Any) -> list[str]:
+def names(ws: Clients, q: str, **params: Any) -> list[str]:
     found = ws.drive.files().list(q=q, fields="files(name)", **params).execute()
     return [f["name"] for f in found["files"]]
 
 
-def test_create_answers_google_default_fields(workspace: Workspace) -> None:
+def test_create_answers_google_default_fields(workspace: Clients) -> None:
     created = make(workspace, "Notes", description="d", appProperties={"tst": "1"})
     assert set(created) == {"kind", "id", "name", "mimeType"}
     assert created["kind"] == "drive#file" and created["mimeType"] == "text/plain"
@@ -45,7 +44,7 @@ def test_create_answers_google_default_fields(workspace: Workspace) -> None:
     }
 
 
-def test_get_unknown_file_is_googles_404(workspace: Workspace) -> None:
+def test_get_unknown_file_is_googles_404(workspace: Clients) -> None:
     status, error = api_error(lambda: workspace.drive.files().get(fileId="nope123").execute())
     assert status == 404
     assert error == {
@@ -63,7 +62,7 @@ def test_get_unknown_file_is_googles_404(workspace: Workspace) -> None:
     }
 
 
-def test_list_default_shape(workspace: Workspace) -> None:
+def test_list_default_shape(workspace: Clients) -> None:
     created = make(workspace, "Only")
     listed = workspace.drive.files().list().execute()
     assert listed == {
@@ -76,7 +75,7 @@ def test_list_default_shape(workspace: Workspace) -> None:
 
 
 @pytest.fixture
-def library(workspace: Workspace) -> dict[str, dict[str, Any]]:
+def library(workspace: Clients) -> dict[str, dict[str, Any]]:
     """A folder and files differing in every way ``q`` can tell apart."""
     folder = make(workspace, "Program", mimeType=FOLDER)
     files = {
@@ -102,7 +101,7 @@ def library(workspace: Workspace) -> dict[str, dict[str, Any]]:
     return files
 
 
-def test_q_mime_name_and_trashed(workspace: Workspace, library: dict[str, Any]) -> None:
+def test_q_mime_name_and_trashed(workspace: Clients, library: dict[str, Any]) -> None:
     assert sorted(names(workspace, f"mimeType = '{SHEET}'")) == [
         "Old roster",
         "Program Roster",
@@ -121,7 +120,7 @@ def test_q_mime_name_and_trashed(workspace: Workspace, library: dict[str, Any]) 
     assert names(workspace, "fullText contains 'agenda'") == ["Bob's notes"]
 
 
-def test_q_parents_owners_and_properties(workspace: Workspace, library: dict[str, Any]) -> None:
+def test_q_parents_owners_and_properties(workspace: Clients, library: dict[str, Any]) -> None:
     folder = library["folder"]["id"]
     assert names(workspace, f"'{folder}' in parents") == ["Program Roster"]
     assert "Program" in names(workspace, "'root' in parents")
@@ -138,7 +137,7 @@ def test_q_parents_owners_and_properties(workspace: Workspace, library: dict[str
     assert names(workspace, "appProperties has { key='v' and value='3' }") == []
 
 
-def test_q_boolean_logic_and_times(workspace: Workspace, library: dict[str, Any]) -> None:
+def test_q_boolean_logic_and_times(workspace: Clients, library: dict[str, Any]) -> None:
     q = (
         f"mimeType = '{SHEET}' and not trashed and "
         "(name contains 'team' or appProperties has { key='v' and value='2' })"
@@ -161,7 +160,7 @@ def test_q_boolean_logic_and_times(workspace: Workspace, library: dict[str, Any]
     assert names(workspace, "modifiedTime > '2999-01-01T00:00:00'") == []
 
 
-def test_q_syntax_error_is_invalid_value(workspace: Workspace) -> None:
+def test_q_syntax_error_is_invalid_value(workspace: Clients) -> None:
     status, error = api_error(
         lambda: workspace.drive.files().list(q="name = 'unterminated").execute()
     )
@@ -169,7 +168,7 @@ def test_q_syntax_error_is_invalid_value(workspace: Workspace) -> None:
     assert error["errors"][0]["location"] == "q" and reason(error) == "invalid"
 
 
-def test_paging_and_order(workspace: Workspace) -> None:
+def test_paging_and_order(workspace: Clients) -> None:
     for name in ("b", "C", "a", "d", "e"):
         make(workspace, name)
     make(workspace, "z-folder", mimeType=FOLDER)
@@ -194,7 +193,7 @@ def test_paging_and_order(workspace: Workspace) -> None:
     assert status == 400
 
 
-def test_update_merges_app_properties_key_by_key(workspace: Workspace) -> None:
+def test_update_merges_app_properties_key_by_key(workspace: Clients) -> None:
     created = make(workspace, "Workbook", appProperties={"a": "1", "b": "2"})
     before = workspace.drive.files().get(fileId=created["id"], fields="modifiedTime").execute()
     updated = (
@@ -220,7 +219,7 @@ def test_update_merges_app_properties_key_by_key(workspace: Workspace) -> None:
     assert renamed["name"] == "Workbook v2" and renamed["modifiedTime"] > before["modifiedTime"]
 
 
-def test_update_moves_between_folders(workspace: Workspace) -> None:
+def test_update_moves_between_folders(workspace: Clients) -> None:
     folder = make(workspace, "Archive", mimeType=FOLDER)
     created = make(workspace, "Moved")
     root = workspace.drive.files().get(fileId=created["id"], fields="parents").execute()
@@ -243,7 +242,7 @@ def test_update_moves_between_folders(workspace: Workspace) -> None:
     assert status == 403 and reason(error) == "fieldNotWritable"
 
 
-def test_copy_and_delete(workspace: Workspace) -> None:
+def test_copy_and_delete(workspace: Clients) -> None:
     created = make(workspace, "Template", appProperties={"tstTemplate": "t"})
     copied = workspace.drive.files().copy(fileId=created["id"], body={"name": None}).execute()
     assert copied["name"] == "Copy of Template" and copied["id"] != created["id"]
@@ -256,7 +255,7 @@ def test_copy_and_delete(workspace: Workspace) -> None:
     assert status == 404
 
 
-def test_trash_and_empty_trash(workspace: Workspace) -> None:
+def test_trash_and_empty_trash(workspace: Clients) -> None:
     created = make(workspace, "Bin me")
     workspace.drive.files().update(fileId=created["id"], body={"trashed": True}).execute()
     got = workspace.drive.files().get(fileId=created["id"], fields="trashed").execute()
@@ -280,7 +279,7 @@ def test_multipart_upload_and_download(emulator: RunningEmulator) -> None:
 
 
 def test_spreadsheet_hooks_run_on_create_copy_rename_delete(
-    workspace: Workspace, emulator: RunningEmulator
+    workspace: Clients, emulator: RunningEmulator
 ) -> None:
     calls: list[tuple[str, str]] = []
     drive = emulator.app.drive
@@ -300,7 +299,7 @@ def test_spreadsheet_hooks_run_on_create_copy_rename_delete(
     ]
 
 
-def test_failed_hook_rolls_the_file_back(workspace: Workspace, emulator: RunningEmulator) -> None:
+def test_failed_hook_rolls_the_file_back(workspace: Clients, emulator: RunningEmulator) -> None:
     def refuse(txn: Any, doc: Any, owner: str) -> None:
         raise RuntimeError("no content")
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.emulator.support import api_error, reason
-from tst_sheets.workspace import Workspace
+from tests.emulator.support import Clients, api_error, reason
 
 COACH = "coach@school.example.org"
 
 
-def make(ws: Workspace, name: str, mime: str = "text/plain", **extra: Any) -> str:
+def make(ws: Clients, name: str, mime: str = "text/plain", **extra: Any) -> str:
     body = {"name": name, "mimeType": mime, **extra}
     return str(ws.drive.files().create(body=body).execute()["id"])
 
 
-def share(ws: Workspace, file_id: str, email: str, role: str, **params: Any) -> dict[str, Any]:
+def share(ws: Clients, file_id: str, email: str, role: str, **params: Any) -> dict[str, Any]:
     body = {"type": "user", "role": role, "emailAddress": email}
     created: dict[str, Any] = (
         ws.drive.permissions()
@@ -26,7 +25,7 @@ def share(ws: Workspace, file_id: str, email: str, role: str, **params: Any) -> 
     return created
 
 
-def test_reader_then_writer(workspace: Workspace, connect_as: Callable[[str], Workspace]) -> None:
+def test_reader_then_writer(workspace: Clients, connect_as: Callable[[str], Clients]) -> None:
     coach = connect_as(COACH)
     file_id = make(workspace, "Team workbook")
     status, error = api_error(lambda: coach.drive.files().get(fileId=file_id).execute())
@@ -60,7 +59,7 @@ def test_reader_then_writer(workspace: Workspace, connect_as: Callable[[str], Wo
     assert status == 403  # only the owner deletes
 
 
-def test_permission_fields_and_stable_ids(workspace: Workspace) -> None:
+def test_permission_fields_and_stable_ids(workspace: Clients) -> None:
     first, second = make(workspace, "One"), make(workspace, "Two")
     a = share(workspace, first, COACH, "reader", fields="id,emailAddress,role,type")
     b = share(workspace, second, COACH.upper(), "commenter", fields="id,emailAddress")
@@ -83,7 +82,7 @@ def test_permission_fields_and_stable_ids(workspace: Workspace) -> None:
     assert owners["shared"] is True and a["id"] in owners["permissionIds"]
 
 
-def test_invalid_email_is_an_invalid_sharing_request(workspace: Workspace) -> None:
+def test_invalid_email_is_an_invalid_sharing_request(workspace: Clients) -> None:
     file_id = make(workspace, "Doc")
     status, error = api_error(lambda: share(workspace, file_id, "not-an-email", "reader"))
     assert status == 400 and reason(error) == "invalidSharingRequest"
@@ -99,7 +98,7 @@ def test_invalid_email_is_an_invalid_sharing_request(workspace: Workspace) -> No
 
 
 def test_update_and_delete_permission(
-    workspace: Workspace, connect_as: Callable[[str], Workspace]
+    workspace: Clients, connect_as: Callable[[str], Clients]
 ) -> None:
     coach = connect_as(COACH)
     file_id = make(workspace, "Doc")
@@ -120,7 +119,7 @@ def test_update_and_delete_permission(
 
 
 def test_owner_permission_is_protected_and_transferable(
-    workspace: Workspace, connect_as: Callable[[str], Workspace]
+    workspace: Clients, connect_as: Callable[[str], Clients]
 ) -> None:
     coach = connect_as(COACH)
     file_id = make(workspace, "Doc")
@@ -145,7 +144,7 @@ def test_owner_permission_is_protected_and_transferable(
 
 
 def test_folder_sharing_reaches_files_inside(
-    workspace: Workspace, connect_as: Callable[[str], Workspace]
+    workspace: Clients, connect_as: Callable[[str], Clients]
 ) -> None:
     coach = connect_as(COACH)
     folder = make(workspace, "Program", "application/vnd.google-apps.folder")
@@ -160,7 +159,7 @@ def test_folder_sharing_reaches_files_inside(
 
 
 def test_anyone_with_link_opens_but_does_not_list(
-    workspace: Workspace, connect_as: Callable[[str], Workspace]
+    workspace: Clients, connect_as: Callable[[str], Clients]
 ) -> None:
     stranger = connect_as("someone@elsewhere.example.com")
     file_id = make(workspace, "Public")

@@ -10,9 +10,8 @@ import gspread
 import pytest
 
 from tests.emulator.sheets_support import batch, new_spreadsheet, put, sheets_client, values
-from tests.emulator.support import api_error
+from tests.emulator.support import Clients, api_error
 from tst_sheets.emulator import RunningEmulator
-from tst_sheets.workspace import Workspace
 
 OWNER = "owner@tst.example.org"
 READER = "reader@tst.example.org"
@@ -26,7 +25,7 @@ DENIED = {
 
 
 @pytest.fixture
-def book(emulator: RunningEmulator, connect_as: Callable[[str], Workspace]) -> str:
+def book(emulator: RunningEmulator, connect_as: Callable[[str], Clients]) -> str:
     api = sheets_client(emulator, OWNER)
     sid = str(new_spreadsheet(api, "Private")["spreadsheetId"])
     put(api, sid, "A1", [["secret"]])
@@ -50,7 +49,7 @@ def test_a_stranger_gets_permission_denied(emulator: RunningEmulator, book: str)
     assert (status, error) == (403, DENIED)
 
 
-def test_a_stranger_through_gspread(connect_as: Callable[[str], Workspace], book: str) -> None:
+def test_a_stranger_through_gspread(connect_as: Callable[[str], Clients], book: str) -> None:
     with pytest.raises(PermissionError) as failure:  # gspread's wrapping of Google's 403
         connect_as(STRANGER).sheets.open_by_key(book)
     cause = failure.value.__cause__
@@ -91,7 +90,7 @@ def test_a_writer_writes_but_not_into_a_protected_range(
 
 
 def test_writes_move_the_drive_modified_time(
-    emulator: RunningEmulator, connect_as: Callable[[str], Workspace], book: str
+    emulator: RunningEmulator, connect_as: Callable[[str], Clients], book: str
 ) -> None:
     drive = connect_as(OWNER).drive
 

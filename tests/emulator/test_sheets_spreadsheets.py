@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 
 from tests.emulator.sheets_support import new_spreadsheet, put, sheets_client, values
-from tests.emulator.support import api_error
+from tests.emulator.support import Clients, api_error
 from tst_sheets.emulator import RunningEmulator
-from tst_sheets.workspace import Workspace
 
 OWNER = "owner@tst.example.org"
 
@@ -276,7 +275,7 @@ def test_unknown_spreadsheet_is_404_like_google(api: Any) -> None:
     }
 
 
-def test_gspread_round_trip(workspace: Workspace) -> None:
+def test_gspread_round_trip(workspace: Clients) -> None:
     book = workspace.sheets.create("Through gspread")
     tab = book.add_worksheet("Team 'A'", rows=20, cols=5)
     tab.update([["Name", "Minutes"], ["Ana", 30]], "A1")

@@ -9,9 +9,8 @@ import pytest
 from gspread.utils import ValueInputOption, ValueRenderOption
 
 from tests.emulator.sheets_support import batch, new_spreadsheet, put, sheets_client, values
-from tests.emulator.support import api_error
+from tests.emulator.support import Clients, api_error
 from tst_sheets.emulator import RunningEmulator
-from tst_sheets.workspace import Workspace
 
 OWNER = "owner@tst.example.org"
 
@@ -296,7 +295,7 @@ def test_writes_past_the_grid_fail_but_append_grows_it(api: Any, sid: str) -> No
     assert values(api, sid, "A1000:B1002") == [["last"], ["x", "y"], ["z"]]
 
 
-def test_gspread_reads_and_writes(workspace: Workspace) -> None:
+def test_gspread_reads_and_writes(workspace: Clients) -> None:
     book = workspace.sheets.create("gspread values")
     tab = book.sheet1
     tab.update(
