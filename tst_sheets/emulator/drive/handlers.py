@@ -154,16 +154,15 @@ class DriveApi:
         mime = call.arg("mimeType")
         if not mime:
             raise drive_error(400, "Required parameter: mimeType", "required", "mimeType")
+        # files.export takes no supportsAllDrives: shared-drive items export without it
         data = self.backend.export(
-            call.txn, call.user, call.params["fileId"], mime, all_drives=all_drives(call)
+            call.txn, call.user, call.params["fileId"], mime, all_drives=True
         )
         return Response(data, status=200, content_type=mime)
 
     def comments(self, call: Call) -> dict[str, Any]:
-        """Comments are not modelled: every file has none."""
-        self.backend.require(
-            call.txn, call.params["fileId"], call.user, all_drives=all_drives(call)
-        )
+        """Comments are not modelled: every file has none (no supportsAllDrives here)."""
+        self.backend.require(call.txn, call.params["fileId"], call.user, all_drives=True)
         body = {"kind": "drive#commentList", "comments": []}
         return dict(select(body, call.arg("fields") or "kind,comments,nextPageToken"))
 

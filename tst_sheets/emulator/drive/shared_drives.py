@@ -68,7 +68,7 @@ class SharedDrives:
         if not name:
             raise drive_error(400, "Required: name", "required", "name")
         stamp = self.files.clock.stamp()
-        drive_id = "0A" + secrets.token_urlsafe(10)[:13] + "Uk9PVA"
+        drive_id = "0A" + secrets.token_urlsafe(9)[:11] + "Uk9PVA"  # 19 characters, as on Google
         root: Doc = {
             "kind": "drive#file",
             "id": drive_id,
