@@ -32,11 +32,18 @@ from tst_sheets.emulator.drive.access import (
     is_drive_root,
     is_service_account,
 )
+from tst_sheets.emulator.drive.refusals import (
+    cannot_copy,
+    insufficient,
+    not_found,
+    sharing_restriction_refused,
+    storage_quota_exceeded,
+)
 from tst_sheets.emulator.drive.sharing import user_permission
-from tst_sheets.emulator.errors import ApiError, drive_error
+from tst_sheets.emulator.errors import drive_error
 from tst_sheets.emulator.store import Doc, Transaction
 
-__all__ = ["FOLDER_MIME", "ROLE_RANK", "SPREADSHEET_MIME", "DriveBackend"]
+__all__ = ["FOLDER_MIME", "ROLE_RANK", "SPREADSHEET_MIME", "DriveBackend", "insufficient"]
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -51,32 +58,6 @@ CopyHook = Callable[[Transaction, Doc, Doc, str], None]  # (txn, source doc, cop
 DocHook = Callable[[Transaction, Doc], None]  # (txn, file doc): delete / rename
 ExportHook = Callable[[Transaction, Doc, str], bytes]  # (txn, file doc, mimeType) -> body
 ImportHook = Callable[[Transaction, Doc, str], None]  # (txn, file doc, CSV text)
-
-
-def not_found(file_id: str) -> ApiError:
-    return drive_error(404, f"File not found: {file_id}.", "notFound", "fileId")
-
-
-def insufficient() -> ApiError:
-    return drive_error(
-        403,
-        "The user does not have sufficient permissions for this file.",
-        "insufficientFilePermissions",
-    )
-
-
-def storage_quota_exceeded() -> ApiError:
-    """What Drive answers a service account creating a file outside a shared drive."""
-    return drive_error(
-        403,
-        "The user's Drive storage quota has been exceeded.",
-        "storageQuotaExceeded",
-        domain="usageLimits",
-    )
-
-
-def cannot_copy() -> ApiError:
-    return drive_error(403, "This file cannot be copied by the user.", "cannotCopyFile")
 
 
 class DriveBackend:
@@ -503,12 +484,3 @@ class DriveBackend:
         if doc["mimeType"] == SPREADSHEET_MIME and self.on_delete_spreadsheet is not None:
             self.on_delete_spreadsheet(txn, doc)
         self.delete_file(txn, doc["id"])
-
-
-def sharing_restriction_refused() -> ApiError:
-    """``writersCanShare`` is a My Drive setting; shared-drive items refuse it."""
-    return drive_error(
-        403,
-        "Sharing restrictions cannot be set on a shared drive item.",
-        "teamDrivesSharingRestrictionNotAllowed",
-    )
