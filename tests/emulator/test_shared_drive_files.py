@@ -9,6 +9,7 @@ from typing import Any
 
 import gspread
 import pytest
+import requests
 
 from tests.emulator.drives_support import (
     ADMIN,
@@ -22,6 +23,7 @@ from tests.emulator.drives_support import (
     share,
 )
 from tests.emulator.support import Clients, api_error, reason
+from tst_sheets.emulator import RunningEmulator
 
 PROGRAM_Q = "appProperties has { key='tstKind' and value='team' }"
 
@@ -414,3 +416,13 @@ def test_app_properties_on_drive_items_keep_googles_limits(prog: Program) -> Non
         .execute()
     )
     assert cleared == {"appProperties": {"team": "nash"}}
+
+
+def test_the_viewer_shows_drive_spreadsheets_to_members(
+    prog: Program, emulator: RunningEmulator
+) -> None:
+    prog.make("Team Ortega")
+    page = requests.get(f"{emulator.url}/", params={"as": ROBOT}, timeout=5).text
+    assert "Team Ortega" in page and ROBOT in page
+    stranger = requests.get(f"{emulator.url}/", params={"as": TEACHER}, timeout=5).text
+    assert "Team Ortega" not in stranger

@@ -13,7 +13,7 @@ from tst_sheets.emulator.calendar.calendars import CALENDAR, Calendars
 from tst_sheets.emulator.calendar.event_store import EVENT, ListQuery
 from tst_sheets.emulator.calendar.events import render as render_event
 from tst_sheets.emulator.calendar.events import zone
-from tst_sheets.emulator.drive.models import SPREADSHEET_MIME
+from tst_sheets.emulator.drive.models import FILE, SPREADSHEET_MIME
 from tst_sheets.emulator.errors import ApiError
 from tst_sheets.emulator.sheets import grid as sheet_grid
 from tst_sheets.emulator.sheets.models import KIND as SHEETS_KIND
@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 
 def identities(app: EmulatorApp, txn: Transaction) -> list[str]:
-    """Everyone who owns or was given a spreadsheet or a calendar."""
+    """Everyone who owns or was given a spreadsheet or a calendar, or is in a shared drive."""
     people: set[str] = set()
     for doc in _spreadsheet_docs(app, txn):
         people.update(readers(doc))
+    for _, doc in txn.all(FILE):
+        if doc.get("isDriveRoot"):  # a shared drive: its members see its spreadsheets
+            people.update(readers(doc))
     people.update(owner for owner, _ in _calendar_owners(app, txn))
     return sorted(people)
 
