@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import traceback
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from tst_sheets.emulator import calendar, drive, sheets, viewer
 from tst_sheets.emulator.clock import Clock
-from tst_sheets.emulator.errors import ApiError, unauthenticated
+from tst_sheets.emulator.errors import ApiError, server_error, unauthenticated
 from tst_sheets.emulator.http import Call, Route, json_response
 from tst_sheets.emulator.knobs import Gate, Knobs, Stats
 from tst_sheets.emulator.store import Store
@@ -36,7 +38,7 @@ class EmulatorApp:
         self.calendar = calendar.CalendarBackend(self.clock)
         self.routes: list[Route] = [
             *sheets.routes(self.sheets),
-            *drive.routes(self.drive),
+            *drive.routes(self.drive, self.gate),
             *calendar.routes(self.calendar),
         ]
 
@@ -45,6 +47,9 @@ class EmulatorApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         response = self.dispatch(request)
+        if response is _DROP:
+            _drop_connection(environ)
+            response = json_response(server_error("sheets", 503).body(), 503)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -70,6 +75,12 @@ class EmulatorApp:
         except Exception:  # the emulator answers 500 like Google instead of dying
             traceback.print_exc()
             return json_response(ApiError(500, "Internal error encountered.").body(), 500)
+        lost = self.gate.lost_answer()  # the change is committed whatever happens next
+        if lost == "drop":
+            return _DROP
+        if lost is not None:
+            failure = server_error(route.api, int(lost))
+            return json_response(failure.body(), failure.code)
         if isinstance(result, Response):
             return result
         return json_response(result if result is not None else {})
@@ -113,3 +124,18 @@ class EmulatorApp:
         if path == "/_emulator/health":
             return json_response({"ok": True})
         return json_response(ApiError(404, f"No such control endpoint: {path}").body(), 404)
+
+
+_DROP = Response(status=599)  # marker: close the connection instead of answering
+
+
+def _drop_connection(environ: dict[str, Any]) -> None:
+    """Close the client's socket without a response, then let the server see a dropped
+    connection (werkzeug ignores those quietly and keeps serving). Without a socket (the
+    app called directly, not over HTTP) the caller answers 503 instead."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("answer lost on purpose (lost_answer_rate)")

@@ -47,6 +47,8 @@ class ApiError(Exception):
         with_status: bool = True,
         with_errors: bool = False,
         details: list[dict[str, Any]] | None = None,
+        domain: str = "global",
+        extended_help: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -58,15 +60,19 @@ class ApiError(Exception):
         self.with_status = with_status
         self.with_errors = with_errors
         self.details = details
+        self.domain = domain
+        self.extended_help = extended_help
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.with_errors:
             item: dict[str, Any] = {
                 "message": self.message,
-                "domain": "global",
+                "domain": self.domain,
                 "reason": self.reason,
             }
+            if self.extended_help is not None:
+                item["extendedHelp"] = self.extended_help
             if self.location is not None:
                 item["location"] = self.location
                 item["locationType"] = self.location_type or "parameter"
@@ -90,6 +96,7 @@ def drive_error(
     location: str | None = None,
     *,
     with_status: bool = False,
+    domain: str = "global",
 ) -> ApiError:
     """Drive v3 errors carry an ``errors`` list; most have no ``status``."""
     return ApiError(
@@ -100,12 +107,17 @@ def drive_error(
         location_type="parameter" if location else None,
         with_status=with_status,
         with_errors=True,
+        domain=domain,
     )
 
 
-def calendar_error(code: int, message: str, reason: str | None = None) -> ApiError:
+def calendar_error(
+    code: int, message: str, reason: str | None = None, *, domain: str = "global"
+) -> ApiError:
     """Calendar v3 errors carry an ``errors`` list, like Drive v3."""
-    return ApiError(code, message, reason=reason, with_status=False, with_errors=True)
+    return ApiError(
+        code, message, reason=reason, with_status=False, with_errors=True, domain=domain
+    )
 
 
 def unauthenticated() -> ApiError:
@@ -117,12 +129,80 @@ def unauthenticated() -> ApiError:
     )
 
 
+_CONSOLE = "https://console.developers.google.com/apis/api/{}.googleapis.com/quotas?project=0"
+
+
 def quota_exceeded(api: str, scope: str, kind: str) -> ApiError:
-    metric = f"{kind.capitalize()} requests per minute per {scope}"
+    """The answer to a request over a per-minute quota, as each API words it.
+
+    Sheets: 429 ``RESOURCE_EXHAUSTED`` naming the quota metric and limit. Drive and
+    Calendar: 403 with domain ``usageLimits``, reason ``userRateLimitExceeded`` for the
+    per-user quota and ``rateLimitExceeded`` for the project's (see the README).
+    """
+    if api == "sheets":
+        metric = f"{kind.capitalize()} requests"
+        limit = f"{metric} per minute" + (" per user" if scope == "user" else "")
+        return ApiError(
+            429,
+            f"Quota exceeded for quota metric '{metric}' and limit '{limit}' of service "
+            "'sheets.googleapis.com' for consumer 'project_number:0'.",
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "RATE_LIMIT_EXCEEDED",
+                    "domain": "googleapis.com",
+                    "metadata": {
+                        "service": "sheets.googleapis.com",
+                        "quota_metric": f"sheets.googleapis.com/{kind}_requests",
+                        "quota_limit": f"{kind.capitalize()}RequestsPerMinutePer"
+                        + ("User" if scope == "user" else "Project"),
+                        "consumer": "projects/0",
+                    },
+                }
+            ],
+        )
+    if scope == "user" and api == "drive":
+        message = (
+            "User Rate Limit Exceeded. Rate of requests for user exceed configured project "
+            "quota. You may consider re-evaluating expected per-user traffic to the API and "
+            "adjust project quota limits accordingly. You may monitor aggregate quota usage "
+            f"and adjust limits in the API Console: {_CONSOLE.format(api)}"
+        )
+        return ApiError(
+            403,
+            message,
+            reason="userRateLimitExceeded",
+            with_status=False,
+            with_errors=True,
+            domain="usageLimits",
+            extended_help=_CONSOLE.format(api),
+        )
+    user = scope == "user"
     return ApiError(
-        429,
-        f"Quota exceeded for quota metric '{metric}' and limit '{metric}' of service "
-        f"'{api}.googleapis.com' for consumer 'project_number:0'.",
-        reason="rateLimitExceeded",
+        403,
+        "User Rate Limit Exceeded" if user else "Rate Limit Exceeded",
+        reason="userRateLimitExceeded" if user else "rateLimitExceeded",
+        with_status=False,
         with_errors=True,
+        domain="usageLimits",
+    )
+
+
+def sharing_rate_exceeded(name: str) -> ApiError:
+    """Drive's answer when ``permissions.create`` outruns the sharing rate."""
+    message = (
+        'Rate limit exceeded. User message: "These item(s) could not be shared because a '
+        f'rate limit was exceeded: {name}"'
+    )
+    return drive_error(403, message, "sharingRateLimitExceeded")
+
+
+def server_error(api: str, code: int) -> ApiError:
+    """A 500 or 503 in the API's own words (Drive and Calendar: ``backendError``)."""
+    if api == "sheets":
+        if code == 500:
+            return ApiError(500, "Internal error encountered.")
+        return ApiError(503, "The service is currently unavailable.")
+    return ApiError(
+        code, "Backend Error", reason="backendError", with_status=False, with_errors=True
     )

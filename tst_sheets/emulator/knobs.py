@@ -1,4 +1,4 @@
-"""Test and benchmark knobs (quota, latency, faults) and the request counter."""
+"""Test and benchmark knobs (quota, latency, faults, lost answers) and the request counter."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
-from tst_sheets.emulator.errors import ApiError, quota_exceeded
+from tst_sheets.emulator.errors import ApiError, quota_exceeded, server_error
 
 WINDOW_SECONDS = 60.0
 
 
 @dataclass
 class Knobs:
-    """All off by default. Quotas are requests per minute; 0 means unlimited."""
+    """All off by default. Quotas are requests per window (a minute); 0 means unlimited."""
 
     quota_read_per_user: int = 0
     quota_write_per_user: int = 0
     quota_read_per_project: int = 0
     quota_write_per_project: int = 0
+    sharing_per_user: int = 0  # Drive permissions.create per user per window
     latency_ms: float = 0.0
-    fault_rate: float = 0.0
+    fault_rate: float = 0.0  # answered 500/503 before the request is applied
+    lost_answer_rate: float = 0.0  # applied, then answered 500/503 or the socket is closed
     seed: int | None = None
     quota_window_s: float = WINDOW_SECONDS  # Google's window is a minute; tests shorten it
 
@@ -36,6 +38,9 @@ class Knobs:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+LostAnswer = Literal["500", "503", "drop"]
 
 
 class Gate:
@@ -56,10 +61,37 @@ class Gate:
             time.sleep(self.knobs.latency_ms / 1000.0)
         with self._lock:
             if self.knobs.fault_rate > 0 and self._rng.random() < self.knobs.fault_rate:
-                if self._rng.random() < 0.5:
-                    raise ApiError(500, "Internal error encountered.")
-                raise ApiError(503, "The service is currently unavailable.")
+                raise server_error(api, 500 if self._rng.random() < 0.5 else 503)
             self._check_quota(api, user, kind)
+
+    def lost_answer(self) -> LostAnswer | None:
+        """After a request was applied: whether (and how) its answer is lost."""
+        if self.knobs.lost_answer_rate <= 0:
+            return None
+        with self._lock:
+            if self._rng.random() >= self.knobs.lost_answer_rate:
+                return None
+            pick = self._rng.random()
+        if pick < 0.5:
+            return "drop"
+        return "500" if pick < 0.75 else "503"
+
+    def admit_share(self, user: str) -> bool:
+        """Whether ``user`` may make one more ``permissions.create`` in this window."""
+        limit = self.knobs.sharing_per_user
+        if not limit:
+            return True
+        with self._lock:
+            return self._admit(("drive", user, "share"), limit, time.monotonic())
+
+    def _admit(self, key: tuple[str, str, str], limit: int, now: float) -> bool:
+        window = self._windows[key]
+        while window and now - window[0] >= self.knobs.quota_window_s:
+            window.popleft()
+        if len(window) >= limit:
+            return False
+        window.append(now)
+        return True
 
     def _check_quota(self, api: str, user: str, kind: str) -> None:
         now = time.monotonic()

@@ -53,6 +53,8 @@ def start_in_thread(
 ) -> RunningEmulator:
     """Start an emulator on a free loopback port in a daemon thread; ``.url`` is its base."""
     running = serve(EmulatorApp(db, knobs), host, port)
-    running.thread = threading.Thread(target=running.server.serve_forever, daemon=True)
+    running.thread = threading.Thread(
+        target=running.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     running.thread.start()
     return running

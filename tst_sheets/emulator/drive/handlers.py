@@ -13,12 +13,15 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from tst_sheets.emulator.drive import resources
+from tst_sheets.emulator.drive import drives_handlers, listing, resources
+from tst_sheets.emulator.drive.access import in_shared_drive, is_service_account
 from tst_sheets.emulator.drive.models import FOLDER_MIME, GOOGLE_APPS_PREFIX, DriveBackend
+from tst_sheets.emulator.drive.permissions import Permissions
 from tst_sheets.emulator.drive.query import QueryContext, compile_query
-from tst_sheets.emulator.errors import drive_error
+from tst_sheets.emulator.errors import drive_error, sharing_rate_exceeded
 from tst_sheets.emulator.fields import select
 from tst_sheets.emulator.http import Call, Handler, Kind, Route, no_content
+from tst_sheets.emulator.knobs import Gate
 from tst_sheets.emulator.store import Doc
 
 _V3 = "/drive/v3"
@@ -39,8 +42,8 @@ _ORDER_KEYS = {
 }
 
 
-def routes(backend: DriveBackend) -> list[Route]:
-    api = DriveApi(backend)
+def routes(backend: DriveBackend, gate: Gate | None = None) -> list[Route]:
+    api = DriveApi(backend, gate)
 
     def route(method: str, pattern: str, name: str, kind: Kind, handler: Handler) -> Route:
         return Route(method, pattern, "drive", name, kind, handler)
@@ -64,22 +67,32 @@ def routes(backend: DriveBackend) -> list[Route]:
         route("DELETE", _V3 + _PERM, "permissions.delete", "write", api.unshare),
         route("GET", _V3 + "/about", "about.get", "read", api.about),
         route("PUT", "/upload/drive/v2" + _FILE, "v2.files.update", "write", api.import_v2),
+        *drives_handlers.routes(backend),
     ]
 
 
+def all_drives(call: Call) -> bool:
+    """Whether the caller says it supports shared drives (else their items are not found)."""
+    return call.flag("supportsAllDrives") or call.flag("supportsTeamDrives")
+
+
 class DriveApi:
-    def __init__(self, backend: DriveBackend) -> None:
+    def __init__(self, backend: DriveBackend, gate: Gate | None) -> None:
         self.backend = backend
+        self.gate = gate
+        self.permission_model = Permissions(backend)
 
     # -- files ---------------------------------------------------------------------------
 
     def create(self, call: Call) -> dict[str, Any]:
         metadata, data = _metadata_and_media(call)
-        doc = self.backend.create(call.txn, call.user, metadata, data)
+        doc = self.backend.create(call.txn, call.user, metadata, data, all_drives=all_drives(call))
         return self._file_view(call, doc, resources.FILE_DEFAULT)
 
     def get(self, call: Call) -> Response | dict[str, Any]:
-        doc = self.backend.require(call.txn, call.params["fileId"], call.user)
+        doc = self.backend.require(
+            call.txn, call.params["fileId"], call.user, all_drives=all_drives(call)
+        )
         if call.arg("alt") == "media":
             return self._download(call, doc)
         return self._file_view(call, doc, resources.FILE_DEFAULT)
@@ -88,8 +101,14 @@ class DriveApi:
         size = _page_size(call.arg("pageSize"), default=100, limit=1000)
         offset = _decode_page_token(call.arg("pageToken"))
         root = self.backend.root_id(call.txn, call.user)
+        scope = listing.parse_scope(
+            call.arg("corpora"),
+            call.arg("driveId") or call.arg("teamDriveId"),
+            call.flag("includeItemsFromAllDrives") or call.flag("includeTeamDriveItems"),
+        )
         matches = compile_query(call.arg("q") or "", QueryContext(call.user, root))
-        found = [d for d in self._listable(call) if matches(d)]
+        searched = listing.searchable(self.backend, call.txn, call.user, scope)
+        found = [d for d in searched if matches(d)]
         _sort(found, call.arg("orderBy") or "modifiedTime desc")
         page = found[offset : offset + size]
         body: dict[str, Any] = {
@@ -111,33 +130,39 @@ class DriveApi:
             metadata,
             _id_list(call.arg("addParents")),
             _id_list(call.arg("removeParents")),
+            all_drives=all_drives(call),
         )
         if data is not None and not doc["mimeType"].startswith(GOOGLE_APPS_PREFIX):
             self.backend.replace_content(call.txn, call.user, doc, data)
         return self._file_view(call, doc, resources.FILE_DEFAULT)
 
     def copy(self, call: Call) -> dict[str, Any]:
-        doc = self.backend.copy(call.txn, call.user, call.params["fileId"], call.json())
+        doc = self.backend.copy(
+            call.txn, call.user, call.params["fileId"], call.json(), all_drives=all_drives(call)
+        )
         return self._file_view(call, doc, resources.FILE_DEFAULT)
 
     def delete(self, call: Call) -> Response:
-        self.backend.delete(call.txn, call.user, call.params["fileId"])
+        self.backend.delete(call.txn, call.user, call.params["fileId"], all_drives=all_drives(call))
         return no_content()
 
     def empty_trash(self, call: Call) -> Response:
-        self.backend.empty_trash(call.txn, call.user)
+        self.backend.empty_trash(call.txn, call.user, call.arg("driveId") or None)
         return no_content()
 
     def export(self, call: Call) -> Response:
         mime = call.arg("mimeType")
         if not mime:
             raise drive_error(400, "Required parameter: mimeType", "required", "mimeType")
-        data = self.backend.export(call.txn, call.user, call.params["fileId"], mime)
+        # files.export takes no supportsAllDrives: shared-drive items export without it
+        data = self.backend.export(
+            call.txn, call.user, call.params["fileId"], mime, all_drives=True
+        )
         return Response(data, status=200, content_type=mime)
 
     def comments(self, call: Call) -> dict[str, Any]:
-        """Comments are not modelled: every file has none."""
-        self.backend.require(call.txn, call.params["fileId"], call.user)
+        """Comments are not modelled: every file has none (no supportsAllDrives here)."""
+        self.backend.require(call.txn, call.params["fileId"], call.user, all_drives=True)
         body = {"kind": "drive#commentList", "comments": []}
         return dict(select(body, call.arg("fields") or "kind,comments,nextPageToken"))
 
@@ -149,11 +174,13 @@ class DriveApi:
         return resources.render_v2_file(doc, call.user, root)
 
     def about(self, call: Call) -> dict[str, Any]:
+        """A service account has no storage of its own: its quota limit is 0 bytes."""
+        limit = "0" if is_service_account(call.user) else "16106127360"
         body = {
             "kind": "drive#about",
             "user": resources.drive_user(call.user, True),
             "storageQuota": {
-                "limit": "16106127360",
+                "limit": limit,
                 "usage": "0",
                 "usageInDrive": "0",
                 "usageInDriveTrash": "0",
@@ -170,56 +197,70 @@ class DriveApi:
     # -- permissions ---------------------------------------------------------------------
 
     def share(self, call: Call) -> dict[str, Any]:
-        perm = self.backend.share(
-            call.txn, call.user, call.params["fileId"], call.json(), call.flag("transferOwnership")
+        file_id, every = call.params["fileId"], all_drives(call)
+        doc = self.backend.require(call.txn, file_id, call.user, all_drives=every)
+        if self.gate is not None and not self.gate.admit_share(call.user):
+            raise sharing_rate_exceeded(str(doc["name"]))
+        perm = self.permission_model.share(
+            call.txn,
+            call.user,
+            file_id,
+            call.json(),
+            transfer=call.flag("transferOwnership"),
+            all_drives=every,
         )
-        return _permission_view(call, perm)
+        return _permission_view(call, perm, in_shared_drive(doc))
 
     def permissions(self, call: Call) -> dict[str, Any]:
-        perms = self.backend.permissions_of(call.txn, call.user, call.params["fileId"])
+        file_id, every = call.params["fileId"], all_drives(call)
+        perms = self.permission_model.list(call.txn, call.user, file_id, every)
+        shared = in_shared_drive(
+            self.backend.require(call.txn, file_id, call.user, all_drives=every)
+        )
         size = _page_size(call.arg("pageSize"), default=100, limit=100)
         offset = _decode_page_token(call.arg("pageToken"))
+        page = perms[offset : offset + size]
         body: dict[str, Any] = {
             "kind": "drive#permissionList",
-            "permissions": [resources.render_permission(p) for p in perms[offset : offset + size]],
+            "permissions": [resources.render_permission(p, drive_item=shared) for p in page],
         }
         if offset + size < len(perms):
             body["nextPageToken"] = _encode_page_token(offset + size)
         return dict(select(body, call.arg("fields") or resources.PERMISSION_LIST_DEFAULT))
 
     def permission(self, call: Call) -> dict[str, Any]:
-        perm = self.backend.permission(
-            call.txn, call.user, call.params["fileId"], call.params["permissionId"]
+        file_id, every = call.params["fileId"], all_drives(call)
+        perm = self.permission_model.get(
+            call.txn, call.user, file_id, call.params["permissionId"], every
         )
-        return _permission_view(call, perm)
+        doc = self.backend.require(call.txn, file_id, call.user, all_drives=every)
+        return _permission_view(call, perm, in_shared_drive(doc))
 
     def update_permission(self, call: Call) -> dict[str, Any]:
-        perm = self.backend.update_permission(
+        file_id, every = call.params["fileId"], all_drives(call)
+        perm = self.permission_model.update(
+            call.txn,
+            call.user,
+            file_id,
+            call.params["permissionId"],
+            str(call.json().get("role") or ""),
+            transfer=call.flag("transferOwnership"),
+            all_drives=every,
+        )
+        doc = self.backend.require(call.txn, file_id, call.user, all_drives=every)
+        return _permission_view(call, perm, in_shared_drive(doc))
+
+    def unshare(self, call: Call) -> Response:
+        self.permission_model.delete(
             call.txn,
             call.user,
             call.params["fileId"],
             call.params["permissionId"],
-            str(call.json().get("role") or ""),
-            call.flag("transferOwnership"),
-        )
-        return _permission_view(call, perm)
-
-    def unshare(self, call: Call) -> Response:
-        self.backend.unshare(
-            call.txn, call.user, call.params["fileId"], call.params["permissionId"]
+            all_drives(call),
         )
         return no_content()
 
     # -- views ---------------------------------------------------------------------------
-
-    def _listable(self, call: Call) -> list[Doc]:
-        """Files the caller can find: owned, shared to them, or in a folder shared to them."""
-        backend, txn = self.backend, call.txn
-        return [
-            doc
-            for doc in backend.all_files(txn)
-            if backend.effective_role(txn, doc, call.user, discoverable=True) > 0
-        ]
 
     def _render(self, call: Call, doc: Doc) -> dict[str, Any]:
         backend, txn = self.backend, call.txn
@@ -232,12 +273,13 @@ class DriveApi:
             ):
                 parents.append(parent_id)
         role = backend.effective_role(txn, doc, call.user)
-        return resources.render_file(doc, call.user, role, parents)
+        return resources.render_file(doc, call.user, role, parents, backend.finder(txn))
 
     def _file_view(self, call: Call, doc: Doc, default: str) -> dict[str, Any]:
         return dict(select(self._render(call, doc), call.arg("fields") or default))
 
     def _download(self, call: Call, doc: Doc) -> Response:
+        self.backend.check_download(call.txn, doc, call.user)
         if doc["mimeType"].startswith(GOOGLE_APPS_PREFIX):
             raise drive_error(
                 403,
@@ -253,8 +295,8 @@ class DriveApi:
 # -- parsing helpers ------------------------------------------------------------------------
 
 
-def _permission_view(call: Call, perm: Doc) -> dict[str, Any]:
-    body = resources.render_permission(perm)
+def _permission_view(call: Call, perm: Doc, drive_item: bool = False) -> dict[str, Any]:
+    body = resources.render_permission(perm, drive_item=drive_item)
     return dict(select(body, call.arg("fields") or resources.PERMISSION_DEFAULT))
 
 

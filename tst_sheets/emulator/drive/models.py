@@ -1,9 +1,14 @@
-"""Drive's state: file metadata and permissions, and who may do what.
+"""Drive's state: files in My Drive and in shared drives, and who may do what with them.
 
-Every spreadsheet is also a Drive file; the Sheets backend asks this model for access
-and reports content changes (``touch``) so ``modifiedTime`` moves as on Google. Drive in
-turn calls the optional ``on_*_spreadsheet`` hooks so a spreadsheet made, copied, renamed
-or deleted through Drive gets (or loses) real Sheets content.
+A My Drive file has an owner (``ownerEmail``) whose permission is one of its
+``permissions``. A shared-drive file has none: it belongs to the drive (``driveId``), whose
+top folder is itself a file doc (``isDriveRoot``) carrying the members as permissions, so
+membership reaches every item the way a folder's sharing does (see ``access``). Service
+accounts own nothing: they may create files only inside shared drives.
+
+Every spreadsheet is also a Drive file; the Sheets backend asks this model for access and
+reports content changes (``touch``). Drive calls the ``on_*_spreadsheet`` hooks so a
+spreadsheet made, copied, renamed or deleted through Drive gets (or loses) Sheets content.
 """
 
 from __future__ import annotations
@@ -12,58 +17,47 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from tst_sheets.emulator import ids
-from tst_sheets.emulator.clock import Clock, parse_rfc3339, rfc3339
-from tst_sheets.emulator.drive.sharing import (
-    applies,
-    check_role,
-    find_permission,
-    is_discoverable,
-    new_permission,
-    permission_not_found,
-    user_permission,
+from tst_sheets.emulator.clock import Clock
+from tst_sheets.emulator.drive import access, updates
+from tst_sheets.emulator.drive.access import (
+    FILE_ORGANIZER,
+    ORGANIZER,
+    ROLE_RANK,
+    WRITER,
+    Find,
+    in_shared_drive,
+    is_drive_root,
+    is_service_account,
 )
-from tst_sheets.emulator.errors import ApiError, drive_error
+from tst_sheets.emulator.drive.refusals import (
+    cannot_copy,
+    insufficient,
+    not_found,
+    sharing_restriction_refused,
+    storage_quota_exceeded,
+)
+from tst_sheets.emulator.drive.sharing import user_permission
+from tst_sheets.emulator.errors import drive_error
 from tst_sheets.emulator.store import Doc, Transaction
+
+__all__ = ["FOLDER_MIME", "ROLE_RANK", "SPREADSHEET_MIME", "DriveBackend", "insufficient"]
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
-CALENDAR_MIME = "application/vnd.google-apps.calendar"  # never a Drive file; listed for clarity
 GOOGLE_APPS_PREFIX = "application/vnd.google-apps."
-
-Role = Literal["reader", "commenter", "writer", "owner"]
-ROLE_RANK: dict[str, int] = {
-    "reader": 1,
-    "commenter": 2,
-    "writer": 3,
-    "fileOrganizer": 3,
-    "organizer": 4,
-    "owner": 4,
-}
 FILE = "file"
 CONTENT = "file_content"
 USER = "drive_user"
 
 # Hooks the Sheets backend registers (the app wires them); None means "no Sheets content".
-CreateHook = Callable[[Transaction, Doc, str], None]  # (txn, new file doc, owner)
+CreateHook = Callable[[Transaction, Doc, str], None]  # (txn, new file doc, creator)
 CopyHook = Callable[[Transaction, Doc, Doc, str], None]  # (txn, source doc, copy doc, caller)
 DocHook = Callable[[Transaction, Doc], None]  # (txn, file doc): delete / rename
 ExportHook = Callable[[Transaction, Doc, str], bytes]  # (txn, file doc, mimeType) -> body
 ImportHook = Callable[[Transaction, Doc, str], None]  # (txn, file doc, CSV text)
-
-
-def not_found(file_id: str) -> ApiError:
-    return drive_error(404, f"File not found: {file_id}.", "notFound", "fileId")
-
-
-def insufficient() -> ApiError:
-    return drive_error(
-        403,
-        "The user does not have sufficient permissions for this file.",
-        "insufficientFilePermissions",
-    )
 
 
 class DriveBackend:
@@ -92,9 +86,15 @@ class DriveBackend:
     # -- creation and lookup -------------------------------------------------------------
 
     def create_file(
-        self, txn: Transaction, owner: str, metadata: dict[str, Any], file_id: str | None = None
+        self,
+        txn: Transaction,
+        owner: str,
+        metadata: dict[str, Any],
+        file_id: str | None = None,
+        drive_id: str | None = None,
     ) -> Doc:
-        """A new file owned by ``owner``; ``metadata`` is a Drive ``File`` resource body.
+        """A new file; ``metadata`` is a Drive ``File`` body. With ``drive_id`` it belongs to
+        that shared drive (no owner); otherwise ``owner`` owns it.
 
         No hook runs here: the Sheets backend calls this for ``spreadsheets.create``.
         """
@@ -106,66 +106,66 @@ class DriveBackend:
             "name": metadata.get("name") or "Untitled",
             "mimeType": metadata.get("mimeType") or "application/octet-stream",
             "parents": parents or [self.root_id(txn, owner)],
-            "appProperties": _clean_properties(metadata.get("appProperties")),
-            "properties": _clean_properties(metadata.get("properties")),
+            "appProperties": updates.clean_properties(metadata.get("appProperties")),
+            "properties": updates.clean_properties(metadata.get("properties")),
             "description": metadata.get("description"),
             "starred": bool(metadata.get("starred", False)),
             "trashed": False,
             "createdTime": stamp,
             "modifiedTime": stamp,
             "version": 1,
-            "ownerEmail": owner,
             "lastModifyingUser": owner,
-            "permissions": [user_permission(owner, "owner")],
+            "createdBy": owner,
         }
+        if metadata.get("copyRequiresWriterPermission"):
+            doc["copyRequiresWriterPermission"] = True
+        if drive_id:
+            doc.update(driveId=drive_id, ownerEmail=None, permissions=[])
+        else:
+            doc.update(ownerEmail=owner, permissions=[user_permission(owner, "owner")])
+            if metadata.get("writersCanShare") is False:
+                doc["writersCanShare"] = False
+        updates.check_properties(doc)
         txn.put(FILE, doc["id"], doc)
         return doc
 
     def find(self, txn: Transaction, file_id: str) -> Doc | None:
         return txn.get(FILE, file_id)
 
+    def finder(self, txn: Transaction) -> Find:
+        return lambda file_id: txn.get(FILE, file_id)
+
     def all_files(self, txn: Transaction) -> list[Doc]:
-        return [doc for _, doc in txn.all(FILE)]
+        """Every file, shared drives' top folders excluded (those are drives, not items)."""
+        return [doc for _, doc in txn.all(FILE) if not is_drive_root(doc)]
 
     # -- access --------------------------------------------------------------------------
-
-    def role_of(self, doc: Doc, user: str, *, discoverable: bool = False) -> int:
-        """The caller's highest role rank from the file's own permissions (0 = no access).
-
-        ``discoverable`` drops link-only grants (domain/anyone without allowFileDiscovery),
-        which open a file by id but never list it, as on Google.
-        """
-        domain = user.split("@")[-1]
-        best = 0
-        for perm in doc.get("permissions", []):
-            if discoverable and not is_discoverable(perm):
-                continue
-            if applies(perm, user, domain):
-                best = max(best, ROLE_RANK.get(perm.get("role", ""), 0))
-        return best
 
     def effective_role(
         self, txn: Transaction, doc: Doc, user: str, *, discoverable: bool = False
     ) -> int:
-        """The role from the file itself or inherited from any folder above it."""
-        best, seen, todo = 0, set[str](), [doc]
-        while todo:
-            current = todo.pop()
-            if current["id"] in seen:
-                continue
-            seen.add(current["id"])
-            best = max(best, self.role_of(current, user, discoverable=discoverable))
-            for parent_id in current.get("parents", []):
-                parent = txn.get(FILE, parent_id)
-                if parent is not None:
-                    todo.append(parent)
-        return best
+        """The caller's role rank on ``doc`` (0: no access), inherited grants included."""
+        return access.effective_role(doc, user, self.finder(txn), discoverable=discoverable)
 
-    def require(self, txn: Transaction, file_id: str, user: str, need: Role = "reader") -> Doc:
-        """The file, if the caller may ``need`` it; Drive's own 404/403 otherwise."""
+    def require(
+        self,
+        txn: Transaction,
+        file_id: str,
+        user: str,
+        need: str = "reader",
+        *,
+        all_drives: bool = False,
+    ) -> Doc:
+        """The file, if the caller may ``need`` it; Drive's own 404/403 otherwise.
+
+        A shared-drive item is "File not found" unless the request says
+        ``supportsAllDrives=true``, as on Google.
+        """
         doc = txn.get(FILE, file_id)
-        role = 0 if doc is None else self.effective_role(txn, doc, user)
-        if doc is None or role == 0:
+        if doc is None or (in_shared_drive(doc) and not all_drives):
+            raise not_found(file_id)
+        role = self.effective_role(txn, doc, user)
+        if role == 0:
             raise not_found(file_id)
         if role < ROLE_RANK[need]:
             raise insufficient()
@@ -209,27 +209,45 @@ class DriveBackend:
     # -- files.create / copy / update / delete ----------------------------------------------
 
     def create(
-        self, txn: Transaction, user: str, metadata: dict[str, Any], data: bytes | None = None
+        self,
+        txn: Transaction,
+        user: str,
+        metadata: dict[str, Any],
+        data: bytes | None = None,
+        *,
+        all_drives: bool = False,
     ) -> Doc:
         """``files.create``: the file, its media, and Sheets content for a spreadsheet."""
-        for parent_id in metadata.get("parents") or []:
-            self._require_folder(txn, self.resolve_parent(txn, user, parent_id), user)
-        doc = self.create_file(txn, user, metadata)
+        drive_id = self._destination(txn, user, metadata.get("parents") or [], all_drives)
+        if drive_id and metadata.get("writersCanShare") is not None:
+            raise sharing_restriction_refused()
+        doc = self.create_file(txn, user, metadata, drive_id=drive_id)
         if data is not None and not doc["mimeType"].startswith(GOOGLE_APPS_PREFIX):
             self.set_content(txn, doc, data)
         if doc["mimeType"] == SPREADSHEET_MIME and self.on_create_spreadsheet is not None:
             self.on_create_spreadsheet(txn, doc, user)
         return doc
 
-    def copy(self, txn: Transaction, user: str, file_id: str, metadata: dict[str, Any]) -> Doc:
-        """``files.copy``: the caller owns the copy; Sheets content is copied through the hook."""
-        source = self.require(txn, file_id, user, "reader")
+    def copy(
+        self,
+        txn: Transaction,
+        user: str,
+        file_id: str,
+        metadata: dict[str, Any],
+        *,
+        all_drives: bool = False,
+    ) -> Doc:
+        """``files.copy``: beside the source where the caller may write, else in their root."""
+        source = self.require(txn, file_id, user, "reader", all_drives=all_drives)
         if source["mimeType"] == FOLDER_MIME:
-            raise drive_error(403, "This file cannot be copied by the user.", "cannotCopyFile")
+            raise cannot_copy()
+        if self.effective_role(txn, source, user) < WRITER and access.copy_restricted(
+            source, self.finder(txn)
+        ):
+            raise cannot_copy()
         wanted = {k: v for k, v in metadata.items() if v is not None}
-        for parent_id in wanted.get("parents") or []:
-            self._require_folder(txn, self.resolve_parent(txn, user, parent_id), user)
         parents = wanted.get("parents") or self._copy_parents(txn, source, user)
+        drive_id = self._destination(txn, user, parents, all_drives)
         body = {
             "name": f"Copy of {source['name']}",
             "description": source.get("description"),
@@ -239,7 +257,9 @@ class DriveBackend:
             "mimeType": source["mimeType"],
             "parents": parents,
         }
-        copy = self.create_file(txn, user, body)
+        if drive_id and body.get("writersCanShare") is not None:
+            raise sharing_restriction_refused()
+        copy = self.create_file(txn, user, body, drive_id=drive_id)
         if source["mimeType"] == SPREADSHEET_MIME and self.on_copy_spreadsheet is not None:
             self.on_copy_spreadsheet(txn, source, copy, user)
         elif txn.get(CONTENT, file_id) is not None:
@@ -254,14 +274,19 @@ class DriveBackend:
         patch: dict[str, Any],
         add_parents: list[str],
         remove_parents: list[str],
+        *,
+        all_drives: bool = False,
     ) -> Doc:
         """``files.update`` (metadata): the caller needs the role the change asks for."""
-        doc = self.require(txn, file_id, user, _role_needed(patch, add_parents or remove_parents))
+        need = updates.role_needed(patch, add_parents or remove_parents)
+        doc = self.require(txn, file_id, user, need, all_drives=all_drives)
         if "trashed" in patch and patch["trashed"] != doc.get("trashed"):
-            self._require_owner(doc, user)
+            self._check_trash(txn, doc, user, bool(patch["trashed"]))
+        if in_shared_drive(doc) and "writersCanShare" in patch:
+            raise sharing_restriction_refused()
         renamed = "name" in patch and patch["name"] != doc["name"]
-        changed = _apply_patch(doc, patch, user, self.clock.stamp())
-        changed |= self._move(txn, user, doc, add_parents, remove_parents)
+        changed = updates.apply_patch(doc, patch, user, self.clock.stamp())
+        changed |= self._move(txn, user, doc, add_parents, remove_parents, all_drives)
         if changed and "modifiedTime" not in patch:
             doc["modifiedTime"] = self.clock.stamp()
             doc["version"] = int(doc.get("version", 1)) + 1
@@ -276,22 +301,51 @@ class DriveBackend:
         self.set_content(txn, doc, data)
         self.touch(txn, doc["id"], user)
 
-    def delete(self, txn: Transaction, user: str, file_id: str) -> None:
-        """``files.delete``: owner only; a folder takes the caller's files inside it along."""
-        doc = self.require(txn, file_id, user, "reader")
-        self._require_owner(doc, user)
+    def delete(self, txn: Transaction, user: str, file_id: str, *, all_drives: bool) -> None:
+        """``files.delete``: the owner, or in a shared drive an organizer; a folder takes
+        along what is inside it (the caller's files, or the whole subtree in a drive)."""
+        doc = self.require(txn, file_id, user, "reader", all_drives=all_drives)
+        if is_drive_root(doc):
+            raise drive_error(
+                403, "Use drives.delete to delete a shared drive.", "insufficientFilePermissions"
+            )
+        if in_shared_drive(doc):
+            if self.effective_role(txn, doc, user) < ORGANIZER:
+                raise insufficient()
+        elif doc.get("ownerEmail") != user:
+            raise insufficient()
         self._purge(txn, doc, user)
 
-    def empty_trash(self, txn: Transaction, user: str) -> None:
+    def empty_trash(self, txn: Transaction, user: str, drive_id: str | None = None) -> None:
+        """The caller's own trashed files, or with ``driveId`` a shared drive's trash (its
+        organizers only)."""
+        if drive_id:
+            root = txn.get(FILE, drive_id)
+            if root is None or not is_drive_root(root) or access.member_role(root, user) == 0:
+                raise drive_error(404, f"Shared drive not found: {drive_id}", "notFound", "driveId")
+            if access.member_role(root, user) < ORGANIZER:
+                raise insufficient()
         for doc in self.all_files(txn):
-            if doc.get("trashed") and doc.get("ownerEmail") == user and self.find(txn, doc["id"]):
+            if not doc.get("trashed") or self.find(txn, doc["id"]) is None:
+                continue
+            mine = drive_id is None and doc.get("ownerEmail") == user
+            if mine or (drive_id and doc.get("driveId") == drive_id):
                 self._purge(txn, doc, user)
 
-    def export(self, txn: Transaction, user: str, file_id: str, mime: str) -> bytes:
-        doc = self.require(txn, file_id, user, "reader")
+    def export(
+        self, txn: Transaction, user: str, file_id: str, mime: str, *, all_drives: bool
+    ) -> bytes:
+        doc = self.require(txn, file_id, user, "reader", all_drives=all_drives)
+        self.check_download(txn, doc, user)
         if doc["mimeType"] != SPREADSHEET_MIME or self.export_spreadsheet is None:
             raise drive_error(403, "Export only supports Docs Editors files.", "fileNotExportable")
         return self.export_spreadsheet(txn, doc, mime)
+
+    def check_download(self, txn: Transaction, doc: Doc, user: str) -> None:
+        """Readers and commenters may not download or export a copy-restricted file."""
+        restricted = access.copy_restricted(doc, self.finder(txn))
+        if restricted and self.effective_role(txn, doc, user) < WRITER:
+            raise insufficient()
 
     def import_csv(self, txn: Transaction, user: str, file_id: str, text: str) -> Doc:
         """Drive v2's ``convert=true`` media upload of CSV onto a spreadsheet."""
@@ -302,75 +356,41 @@ class DriveBackend:
         self.touch(txn, file_id, user)
         return doc
 
-    # -- permissions ---------------------------------------------------------------------
-
-    def share(
-        self, txn: Transaction, user: str, file_id: str, grant: dict[str, Any], transfer: bool
-    ) -> Doc:
-        """``permissions.create``; re-sharing with the same grantee changes its role."""
-        doc = self.require(txn, file_id, user, "writer")
-        perm = new_permission(grant)
-        if perm["role"] == "owner":
-            self._check_transfer(doc, user, perm, transfer)
-            return self._transfer(txn, doc, perm)
-        existing = find_permission(doc, perm["id"])
-        if existing is not None and existing["role"] == "owner":
-            return existing
-        if existing is not None:
-            existing.update({k: v for k, v in perm.items() if k != "id"})
-            perm = existing
-        else:
-            doc["permissions"].append(perm)
-        txn.put(FILE, file_id, doc)
-        return perm
-
-    def permissions_of(self, txn: Transaction, user: str, file_id: str) -> list[Doc]:
-        doc = self.require(txn, file_id, user, "writer")
-        return list(doc["permissions"])
-
-    def permission(self, txn: Transaction, user: str, file_id: str, perm_id: str) -> Doc:
-        doc = self.require(txn, file_id, user, "reader")
-        perm = find_permission(doc, perm_id)
-        if perm is None:
-            raise permission_not_found(perm_id)
-        return perm
-
-    def update_permission(
-        self, txn: Transaction, user: str, file_id: str, perm_id: str, role: str, transfer: bool
-    ) -> Doc:
-        doc = self.require(txn, file_id, user, "writer")
-        perm = find_permission(doc, perm_id)
-        if perm is None:
-            raise permission_not_found(perm_id)
-        check_role(role)
-        if role == "owner":
-            self._check_transfer(doc, user, perm, transfer)
-            return self._transfer(txn, doc, {**perm, "role": "owner"})
-        if perm["role"] == "owner":
-            raise drive_error(403, "The owner of a file cannot be downgraded.", "forbidden")
-        perm["role"] = role
-        txn.put(FILE, file_id, doc)
-        return perm
-
-    def unshare(self, txn: Transaction, user: str, file_id: str, perm_id: str) -> None:
-        doc = self.require(txn, file_id, user, "writer")
-        perm = find_permission(doc, perm_id)
-        if perm is None:
-            raise permission_not_found(perm_id)
-        if perm["role"] == "owner":
-            raise drive_error(403, "The owner of a file cannot be removed.", "cannotRemoveOwner")
-        doc["permissions"].remove(perm)
-        txn.put(FILE, file_id, doc)
-
     # -- internals -----------------------------------------------------------------------
 
-    def _require_folder(self, txn: Transaction, folder_id: str, user: str) -> None:
-        """A new parent must be a folder the caller can write (or their root)."""
+    def _destination(
+        self, txn: Transaction, user: str, parents: list[str], all_drives: bool
+    ) -> str | None:
+        """Check the parents of a new file; the shared drive it lands in (None: My Drive).
+
+        A service account owns nothing, so outside a shared drive it gets Drive's 403.
+        """
+        if len(parents) > 1:
+            raise drive_error(
+                403,
+                "Increasing the number of parents is not allowed.",
+                "cannotAddParent",
+            )
+        drive_id = None
+        for parent_id in parents:
+            folder = self._require_folder(
+                txn, self.resolve_parent(txn, user, parent_id), user, all_drives
+            )
+            drive_id = folder.get("driveId") if folder else None
+        if drive_id is None and is_service_account(user):
+            raise storage_quota_exceeded()
+        return str(drive_id) if drive_id else None
+
+    def _require_folder(
+        self, txn: Transaction, folder_id: str, user: str, all_drives: bool
+    ) -> Doc | None:
+        """A new parent must be a folder the caller can write (None for their own root)."""
         if folder_id == self.root_id(txn, user):
-            return
-        folder = self.require(txn, folder_id, user, "writer")
+            return None
+        folder = self.require(txn, folder_id, user, "writer", all_drives=all_drives)
         if folder["mimeType"] != FOLDER_MIME:
             raise drive_error(400, "The specified parent is not a folder.", "teamDrivesParentLimit")
+        return folder
 
     def _copy_parents(self, txn: Transaction, source: Doc, user: str) -> list[str]:
         """A copy stays beside its source where the caller may write, else lands in root."""
@@ -379,160 +399,88 @@ class DriveBackend:
         for parent_id in source.get("parents", []):
             parent = txn.get(FILE, parent_id)
             if parent_id == own_root or (
-                parent is not None and self.effective_role(txn, parent, user) >= 3
+                parent is not None and self.effective_role(txn, parent, user) >= WRITER
             ):
                 kept.append(parent_id)
-        return kept or [own_root]
+        return kept[:1] or [own_root]
+
+    def _check_trash(self, txn: Transaction, doc: Doc, user: str, trash: bool) -> None:
+        """My Drive: only the owner trashes or restores. Shared drives: file organizers and
+        organizers trash; writers may restore."""
+        if not in_shared_drive(doc):
+            if doc.get("ownerEmail") != user:
+                raise insufficient()
+            return
+        need = FILE_ORGANIZER if trash else WRITER
+        if self.effective_role(txn, doc, user) < need:
+            raise insufficient()
 
     def _move(
-        self, txn: Transaction, user: str, doc: Doc, add: list[str], remove: list[str]
+        self,
+        txn: Transaction,
+        user: str,
+        doc: Doc,
+        add: list[str],
+        remove: list[str],
+        all_drives: bool,
     ) -> bool:
         parents: list[str] = list(doc.get("parents", []))
+        targets = []
         for parent_id in (self.resolve_parent(txn, user, p) for p in add):
-            self._require_folder(txn, parent_id, user)
+            targets.append(self._require_folder(txn, parent_id, user, all_drives))
             if parent_id not in parents:
                 parents.append(parent_id)
         for parent_id in (self.resolve_parent(txn, user, p) for p in remove):
             if parent_id in parents:
                 parents.remove(parent_id)
-        changed = parents != doc.get("parents")
+        if parents == doc.get("parents"):
+            return False
+        self._check_move(txn, user, doc, parents, targets)
         doc["parents"] = parents
-        return changed
+        return True
 
-    @staticmethod
-    def _require_owner(doc: Doc, user: str) -> None:
-        if doc.get("ownerEmail") != user:
+    def _check_move(
+        self, txn: Transaction, user: str, doc: Doc, parents: list[str], targets: list[Doc | None]
+    ) -> None:
+        """Every item has one parent; shared-drive items move within their drive only for
+        file organizers and organizers. Moves into or out of shared drives are not modelled."""
+        drive_id = doc.get("driveId")
+        landing = {t.get("driveId") if t else None for t in targets}
+        if drive_id is None:
+            if any(landing):
+                raise drive_error(
+                    403,
+                    "Moving items into a shared drive is not supported by this emulator.",
+                    "teamDrivesFolderMoveInNotSupported",
+                )
+            if len(parents) > 1:
+                raise drive_error(
+                    403, "Increasing the number of parents is not allowed.", "cannotAddParent"
+                )
+            return
+        if len(parents) != 1:
+            raise drive_error(
+                403, "A shared drive item must have exactly one parent.", "teamDrivesParentLimit"
+            )
+        if landing - {drive_id}:
+            raise drive_error(
+                403,
+                "Moving items out of a shared drive is not supported by this emulator.",
+                "teamDrivesParentLimit",
+            )
+        if self.effective_role(txn, doc, user) < FILE_ORGANIZER:
             raise insufficient()
 
     def _purge(self, txn: Transaction, doc: Doc, user: str) -> None:
         if doc["mimeType"] == FOLDER_MIME:
+            drive_id = doc.get("driveId")
             for child in self.all_files(txn):
-                if doc["id"] in child.get("parents", []) and child.get("ownerEmail") == user:
+                if doc["id"] not in child.get("parents", []):
+                    continue
+                if (drive_id and child.get("driveId") == drive_id) or child.get(
+                    "ownerEmail"
+                ) == user:
                     self._purge(txn, child, user)
         if doc["mimeType"] == SPREADSHEET_MIME and self.on_delete_spreadsheet is not None:
             self.on_delete_spreadsheet(txn, doc)
         self.delete_file(txn, doc["id"])
-
-    @staticmethod
-    def _check_transfer(doc: Doc, user: str, perm: Doc, transfer: bool) -> None:
-        if not transfer:
-            raise drive_error(
-                403,
-                "The transferOwnership parameter must be enabled when the permission role "
-                "is 'owner'.",
-                "forbidden",
-                "transferOwnership",
-            )
-        if doc.get("ownerEmail") != user:
-            raise insufficient()
-        if perm.get("type") != "user":
-            raise drive_error(
-                400,
-                'Bad Request. User message: "You can\'t change the owner of this item."',
-                "invalidSharingRequest",
-            )
-
-    def _transfer(self, txn: Transaction, doc: Doc, perm: Doc) -> Doc:
-        """The new owner takes over; the old owner stays on as a writer."""
-        for existing in doc["permissions"]:
-            if existing["role"] == "owner":
-                existing["role"] = "writer"
-        doc["permissions"] = [p for p in doc["permissions"] if p["id"] != perm["id"]]
-        new_owner = {**perm, "role": "owner"}
-        doc["permissions"].insert(0, new_owner)
-        doc["ownerEmail"] = new_owner["emailAddress"]
-        txn.put(FILE, doc["id"], doc)
-        return new_owner
-
-
-# -- update helpers -------------------------------------------------------------------------
-
-# Fields a files.update body may set; the rest are read-only or need other calls.
-WRITABLE = {
-    "name",
-    "description",
-    "starred",
-    "trashed",
-    "appProperties",
-    "properties",
-    "mimeType",
-    "modifiedTime",
-    "viewedByMeTime",
-    "copyRequiresWriterPermission",
-    "writersCanShare",
-    "originalFilename",
-    "contentHints",
-    "folderColorRgb",
-}
-CONTENT_FIELDS = {"name", "description"}  # metadata whose change moves modifiedTime
-
-
-def _role_needed(patch: dict[str, Any], moves: list[str]) -> Role:
-    """Starring or marking viewed is open to readers; everything else needs writer."""
-    if moves or set(patch) - {"starred", "viewedByMeTime"}:
-        return "writer"
-    return "reader"
-
-
-def _apply_patch(doc: Doc, patch: dict[str, Any], user: str, stamp: str) -> bool:
-    """Apply a files.update body; True when a change moves ``modifiedTime``."""
-    if "parents" in patch:
-        raise drive_error(
-            403,
-            "The parents field is not directly writable in update requests. Use the "
-            "addParents and removeParents parameters instead.",
-            "fieldNotWritable",
-        )
-    changed = False
-    for key, value in patch.items():
-        if key == "kind" or (key == "id" and value == doc["id"]):
-            continue  # echoed back from a get: harmless
-        if key not in WRITABLE:
-            raise drive_error(
-                403,
-                "The resource body includes fields which are not directly writable.",
-                "fieldNotWritable",
-            )
-        if key in ("appProperties", "properties"):
-            doc[key] = _merge_properties(doc.get(key) or {}, value)
-        elif key == "trashed":
-            _set_trashed(doc, bool(value), user, stamp)
-        elif key == "modifiedTime":
-            doc[key] = _normalise_time(value)
-        else:
-            changed |= key in CONTENT_FIELDS and doc.get(key) != value
-            doc[key] = value
-    return changed
-
-
-def _merge_properties(current: dict[str, str], patch: Any) -> dict[str, str]:
-    """Drive merges property maps key by key; a null value removes the key."""
-    merged = dict(current)
-    for key, value in (patch or {}).items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[str(key)] = str(value)
-    return merged
-
-
-def _set_trashed(doc: Doc, trashed: bool, user: str, stamp: str) -> None:
-    doc["trashed"] = trashed
-    if trashed:
-        doc.update(explicitlyTrashed=True, trashedTime=stamp, trashingUser=user)
-    else:
-        for key in ("explicitlyTrashed", "trashedTime", "trashingUser"):
-            doc.pop(key, None)
-
-
-def _normalise_time(value: Any) -> str:
-    try:
-        return rfc3339(parse_rfc3339(str(value)))
-    except ValueError as exc:
-        raise drive_error(400, "Invalid value for modifiedTime.", "invalid") from exc
-
-
-def _clean_properties(props: Any) -> dict[str, str]:
-    if not isinstance(props, dict):
-        return {}
-    return {str(k): str(v) for k, v in props.items() if v is not None}

@@ -82,14 +82,14 @@ def compile_query(q: str, ctx: QueryContext) -> Predicate:
     """A predicate for ``q``; an empty query matches every file."""
     if not q.strip():
         return lambda doc: True
-    parser = _Parser(tokenize(q), ctx)
+    parser = Parser(tokenize(q), ctx)
     predicate = parser.expr()
     if parser.peek() is not None:
         raise invalid_query()
     return predicate
 
 
-class _Parser:
+class Parser:
     def __init__(self, tokens: list[Token], ctx: QueryContext) -> None:
         self.tokens = tokens
         self.pos = 0

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from tst_sheets.emulator.drive import access
+from tst_sheets.emulator.drive.access import (
+    COMMENTER,
+    FILE_ORGANIZER,
+    ORGANIZER,
+    READER,
+    WRITER,
+    Find,
+)
 from tst_sheets.emulator.drive.models import FOLDER_MIME, GOOGLE_APPS_PREFIX, SPREADSHEET_MIME
 from tst_sheets.emulator.drive.sharing import principal_id
 from tst_sheets.emulator.store import Doc
@@ -12,6 +21,8 @@ FILE_DEFAULT = "kind,id,name,mimeType"
 LIST_DEFAULT = "kind,incompleteSearch,nextPageToken,files(kind,mimeType,id,name)"
 PERMISSION_DEFAULT = "kind,id,type,role"
 PERMISSION_LIST_DEFAULT = "kind,nextPageToken,permissions(kind,id,type,role)"
+DRIVE_DEFAULT = "kind,id,name"
+DRIVE_LIST_DEFAULT = "kind,nextPageToken,drives(kind,id,name)"
 
 _SHEET_EXPORTS = {
     "application/x-vnd.oasis.opendocument.spreadsheet": "ods",
@@ -48,11 +59,13 @@ def export_links(doc: Doc) -> dict[str, str]:
     return {mime: base + fmt for mime, fmt in _SHEET_EXPORTS.items()}
 
 
-def render_file(doc: Doc, user: str, role: int, parents: list[str]) -> dict[str, Any]:
+def render_file(doc: Doc, user: str, role: int, parents: list[str], find: Find) -> dict[str, Any]:
     """The full ``File`` resource for a caller with role rank ``role``.
 
     ``parents`` are the parents this caller may see; permissions only show to writers.
     """
+    if access.in_shared_drive(doc):
+        return render_drive_item(doc, user, role, parents, find)
     owner = str(doc["ownerEmail"])
     body: dict[str, Any] = {
         "kind": "drive#file",
@@ -79,15 +92,65 @@ def render_file(doc: Doc, user: str, role: int, parents: list[str]) -> dict[str,
         ),
         "shared": len(doc.get("permissions", [])) > 1,
         "ownedByMe": owner == user,
-        "capabilities": capabilities(doc, role, owner == user),
+        "capabilities": capabilities(doc, role, owner == user, find),
         "viewersCanCopyContent": True,
         "copyRequiresWriterPermission": bool(doc.get("copyRequiresWriterPermission")),
         "writersCanShare": doc.get("writersCanShare", True),
-        "quotaBytesUsed": doc.get("size", "1024" if doc["mimeType"] == SPREADSHEET_MIME else "0"),
+        "quotaBytesUsed": _quota_bytes(doc),
         "isAppAuthorized": owner == user,
     }
     _optional_fields(body, doc, role)
+    if role >= WRITER:
+        body["permissions"] = [render_permission(p) for p in doc.get("permissions", [])]
+        body["permissionIds"] = [p["id"] for p in doc.get("permissions", [])]
     return body
+
+
+def render_drive_item(
+    doc: Doc, user: str, role: int, parents: list[str], find: Find
+) -> dict[str, Any]:
+    """A shared-drive item: ``driveId``, no owner, and the fields Drive leaves out there
+    (``owners``, ``ownedByMe``, ``shared``, ``writersCanShare``, ``permissions``)."""
+    creator = str(doc.get("createdBy") or "")
+    grants = access.grants(doc, find)
+    body: dict[str, Any] = {
+        "kind": "drive#file",
+        "id": doc["id"],
+        "name": doc["name"],
+        "mimeType": doc["mimeType"],
+        "starred": bool(doc.get("starred")),
+        "trashed": bool(doc.get("trashed")),
+        "explicitlyTrashed": bool(doc.get("explicitlyTrashed")),
+        "parents": parents,
+        "spaces": ["drive"],
+        "version": str(doc.get("version", 1)),
+        "webViewLink": web_view_link(doc),
+        "iconLink": f"https://drive-thirdparty.googleusercontent.com/16/type/{doc['mimeType']}",
+        "hasThumbnail": False,
+        "thumbnailVersion": "0",
+        "viewedByMe": user == creator,
+        "createdTime": doc["createdTime"],
+        "modifiedTime": doc["modifiedTime"],
+        "modifiedByMe": doc.get("lastModifyingUser") == user,
+        "lastModifyingUser": drive_user(
+            str(doc.get("lastModifyingUser") or creator), doc.get("lastModifyingUser") == user
+        ),
+        "capabilities": drive_item_capabilities(doc, role, find, user),
+        "viewersCanCopyContent": not access.copy_restricted(doc, find),
+        "copyRequiresWriterPermission": access.copy_restricted(doc, find),
+        "quotaBytesUsed": _quota_bytes(doc),
+        "isAppAuthorized": user == creator,
+        "driveId": doc["driveId"],
+        "teamDriveId": doc["driveId"],
+        "hasAugmentedPermissions": bool(doc.get("permissions")),
+        "permissionIds": list(dict.fromkeys(g.perm["id"] for g in grants)),
+    }
+    _optional_fields(body, doc, role)
+    return body
+
+
+def _quota_bytes(doc: Doc) -> str:
+    return str(doc.get("size", "1024" if doc["mimeType"] == SPREADSHEET_MIME else "0"))
 
 
 def _optional_fields(body: dict[str, Any], doc: Doc, role: int) -> None:
@@ -102,28 +165,28 @@ def _optional_fields(body: dict[str, Any], doc: Doc, role: int) -> None:
         body["trashingUser"] = drive_user(str(doc["trashingUser"]), False)
     if doc["mimeType"] == SPREADSHEET_MIME:
         body["exportLinks"] = export_links(doc)
-    if role >= 3:
-        body["permissions"] = [render_permission(p) for p in doc.get("permissions", [])]
-        body["permissionIds"] = [p["id"] for p in doc.get("permissions", [])]
 
 
-def capabilities(doc: Doc, role: int, owner: bool) -> dict[str, bool]:
+def capabilities(doc: Doc, role: int, owner: bool, find: Find) -> dict[str, bool]:
+    """A My Drive file's capabilities: the owner trashes and deletes, writers edit and (unless
+    ``writersCanShare`` is off) share, readers copy unless ``copyRequiresWriterPermission``."""
     google_type = doc["mimeType"].startswith(GOOGLE_APPS_PREFIX)
     folder = doc["mimeType"] == FOLDER_MIME
+    copy_ok = role >= WRITER or not access.copy_restricted(doc, find)
     return {
         "canAddChildren": folder and role >= 3,
         "canChangeCopyRequiresWriterPermission": owner,
         "canComment": role >= 2,
-        "canCopy": not folder,
+        "canCopy": not folder and copy_ok,
         "canDelete": owner,
-        "canDownload": True,
+        "canDownload": copy_ok,
         "canEdit": role >= 3,
         "canListChildren": folder,
         "canModifyContent": role >= 3,
         "canReadRevisions": role >= 3,
         "canRemoveChildren": folder and role >= 3,
         "canRename": role >= 3,
-        "canShare": role >= 3,
+        "canShare": access.can_share(doc, role, find),
         "canTrash": owner,
         "canUntrash": owner,
         "canModifyLabels": False,
@@ -133,14 +196,98 @@ def capabilities(doc: Doc, role: int, owner: bool) -> dict[str, bool]:
     }
 
 
-def render_permission(perm: Doc) -> dict[str, Any]:
+def render_permission(perm: Doc, *, drive_item: bool = False) -> dict[str, Any]:
+    """``pendingOwner`` only exists outside shared drives; ``permissionDetails`` inside."""
     body = {k: v for k, v in perm.items() if not k.startswith("_")}
     body.setdefault("kind", "drive#permission")
     if perm.get("type") in ("user", "group"):
         body["photoLink"] = "https://lh3.googleusercontent.com/a/default-user=s64"
         body["deleted"] = False
-    body["pendingOwner"] = False
+    if not drive_item:
+        body["pendingOwner"] = False
     return body
+
+
+def drive_item_capabilities(doc: Doc, role: int, find: Find, user: str) -> dict[str, bool]:
+    """What a shared drive's role allows on one of its items (Google's access-level table)."""
+    folder = doc["mimeType"] == FOLDER_MIME
+    root = access.root_of(doc, find)
+    member = root is not None and access.member_role(root, user) > 0
+    copy_ok = role >= WRITER or not access.copy_restricted(doc, find)
+    return {
+        "canAddChildren": folder and role >= WRITER,
+        "canAddFolderFromAnotherDrive": folder and role >= ORGANIZER,
+        "canChangeCopyRequiresWriterPermission": role >= WRITER,
+        "canComment": role >= COMMENTER,
+        "canCopy": not folder and copy_ok,
+        "canDelete": role >= ORGANIZER,
+        "canDeleteChildren": folder and role >= ORGANIZER,
+        "canDownload": copy_ok,
+        "canEdit": role >= WRITER,
+        "canListChildren": folder and role >= READER,
+        "canModifyContent": role >= WRITER,
+        "canModifyLabels": False,
+        "canMoveChildrenOutOfDrive": folder and role >= ORGANIZER,
+        "canMoveChildrenWithinDrive": folder and role >= FILE_ORGANIZER,
+        "canMoveItemOutOfDrive": role >= ORGANIZER,
+        "canMoveItemWithinDrive": role >= FILE_ORGANIZER,
+        "canReadDrive": member and role >= READER,
+        "canReadRevisions": role >= WRITER,
+        "canRemoveChildren": folder and role >= FILE_ORGANIZER,
+        "canRename": role >= WRITER,
+        "canShare": access.can_share(doc, role, find),
+        "canTrash": role >= FILE_ORGANIZER,
+        "canTrashChildren": folder and role >= FILE_ORGANIZER,
+        "canUntrash": role >= WRITER,
+    }
+
+
+def render_drive(root: Doc, user: str) -> dict[str, Any]:
+    """The ``Drive`` resource of a shared drive, seen by one member."""
+    role = access.member_role(root, user)
+    drive = root["drive"]
+    restrictions = dict(drive["restrictions"])
+    body: dict[str, Any] = {
+        "kind": "drive#drive",
+        "id": root["id"],
+        "name": root["name"],
+        "createdTime": root["createdTime"],
+        "hidden": user in drive.get("hiddenFor", []),
+        "restrictions": restrictions,
+        "capabilities": drive_capabilities(role, restrictions),
+    }
+    for key in ("colorRgb", "themeId"):
+        if drive.get(key):
+            body[key] = drive[key]
+    return body
+
+
+def drive_capabilities(role: int, restrictions: dict[str, bool]) -> dict[str, bool]:
+    organizer = role >= ORGANIZER
+    settable = organizer and not restrictions.get("adminManagedRestrictions")
+    copy_ok = role >= WRITER or not restrictions.get("copyRequiresWriterPermission")
+    return {
+        "canAddChildren": role >= WRITER,
+        "canChangeCopyRequiresWriterPermissionRestriction": settable,
+        "canChangeDomainUsersOnlyRestriction": settable,
+        "canChangeDriveBackground": organizer,
+        "canChangeDriveMembersOnlyRestriction": settable,
+        "canChangeSharingFoldersRequiresOrganizerPermissionRestriction": settable,
+        "canComment": role >= COMMENTER,
+        "canCopy": copy_ok,
+        "canDeleteChildren": organizer,
+        "canDeleteDrive": organizer,
+        "canDownload": copy_ok,
+        "canEdit": role >= WRITER,
+        "canListChildren": role >= READER,
+        "canManageMembers": organizer,
+        "canReadRevisions": role >= WRITER,
+        "canRename": role >= WRITER,
+        "canRenameDrive": organizer,
+        "canResetDriveRestrictions": settable,
+        "canShare": role >= WRITER,
+        "canTrashChildren": role >= FILE_ORGANIZER,
+    }
 
 
 def render_v2_file(doc: Doc, user: str, root_id: str) -> dict[str, Any]:

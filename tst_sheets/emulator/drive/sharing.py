@@ -16,6 +16,7 @@ def principal_id(email: str, suffix: str = "") -> str:
 
 
 PERMISSION_TYPES = ("user", "group", "domain", "anyone")
+ROLES = ("reader", "commenter", "writer", "fileOrganizer", "organizer", "owner")
 
 
 def user_permission(email: str, role: str, kind: str = "user") -> Doc:
@@ -62,7 +63,7 @@ def new_permission(grant: dict[str, Any]) -> Doc:
 
 
 def check_role(role: Any) -> None:
-    if role not in ("reader", "commenter", "writer", "owner"):
+    if role not in ROLES:
         raise drive_error(
             400, "The permission role field is required.", "required", "permission.role"
         )
@@ -80,7 +81,7 @@ def check_email(email: str) -> None:
 
 
 def find_permission(doc: Doc, perm_id: str) -> Doc | None:
-    return next((p for p in doc["permissions"] if p["id"] == perm_id), None)
+    return next((p for p in doc.get("permissions", []) if p["id"] == perm_id), None)
 
 
 def permission_not_found(perm_id: str) -> ApiError:
@@ -98,3 +99,43 @@ def applies(perm: Doc, user: str, domain: str) -> bool:
 
 def is_discoverable(perm: Doc) -> bool:
     return perm.get("type") in ("user", "group") or bool(perm.get("allowFileDiscovery"))
+
+
+def role_refused(reason: str, message: str) -> ApiError:
+    """A role the item's kind does not take (Google's reasons; the wording is ours)."""
+    return drive_error(403, message, reason)
+
+
+def check_role_for(perm: Doc, *, drive_item: bool, drive_root: bool, folder: bool) -> None:
+    """Which roles each kind of item takes: ``organizer``/``fileOrganizer`` belong to shared
+    drives (a member's role, or a folder's); ``owner`` never does."""
+    role = perm["role"]
+    if drive_item or drive_root:
+        if role == "owner":
+            raise role_refused(
+                "ownerOnTeamDriveItemNotSupported",
+                "Items in shared drives cannot have an owner.",
+            )
+        if drive_root:
+            return
+        if role == "organizer" and not folder:
+            raise role_refused(
+                "organizerOnNonTeamDriveItemNotSupported",
+                "The organizer role can only be granted on shared drives and their folders.",
+            )
+        if role == "fileOrganizer" and not folder:
+            raise role_refused(
+                "fileOrganizerOnFoldersInSharedDriveOnly",
+                "The fileOrganizer role can only be granted on shared drives and their folders.",
+            )
+        return
+    if role == "organizer":
+        raise role_refused(
+            "organizerOnNonTeamDriveNotSupported",
+            "The organizer role can only be granted on shared drives.",
+        )
+    if role == "fileOrganizer":
+        raise role_refused(
+            "fileOrganizerOnNonTeamDriveNotSupported",
+            "The fileOrganizer role can only be granted on shared drives.",
+        )

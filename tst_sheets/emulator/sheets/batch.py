@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tst_sheets.emulator.errors import ApiError, sheets_error
-from tst_sheets.emulator.sheets import grid, locate
+from tst_sheets.emulator.sheets import grid, limits, locate
 from tst_sheets.emulator.sheets.grid import Box, Doc, RequestError
 from tst_sheets.emulator.sheets.models import SheetsBackend
 from tst_sheets.emulator.store import Transaction
@@ -179,6 +179,7 @@ def apply(batch: Batch, requests: Any) -> list[Doc]:
             )
         try:
             reply = handler(batch, body)
+            limits.check_cell_count(batch.doc)
         except RequestError as failure:
             raise sheets_error(400, f"Invalid requests[{index}].{name}: {failure}") from None
         batch.backend.changed(batch.txn, batch.doc, batch.user)

@@ -8,7 +8,8 @@ import copy
 from typing import Any
 
 from tst_sheets.emulator import ids
-from tst_sheets.emulator.sheets import cells, grid, locate
+from tst_sheets.emulator.errors import sheets_error
+from tst_sheets.emulator.sheets import cells, grid, limits, locate
 from tst_sheets.emulator.sheets.grid import Doc, RequestError
 from tst_sheets.emulator.values import normalise_color
 
@@ -17,8 +18,12 @@ _LOCATION_TYPES = {"spreadsheet": "SPREADSHEET", "sheetId": "SHEET"}
 
 def add_body_content(doc: Doc, body: Doc, user: str) -> None:
     """The ``sheets``, ``namedRanges`` and ``developerMetadata`` of a create body."""
-    for given in body.get("sheets") or []:
-        add_sheet(doc, given, len(doc["sheets"]), user)
+    for number, given in enumerate(body.get("sheets") or []):
+        try:
+            add_sheet(doc, given, len(doc["sheets"]), user)
+        except limits.TooLong as failure:  # Google names the GridData: sheets[0].data[1]
+            where = f"sheets[{number}].{failure.where}"
+            raise sheets_error(400, f"Invalid {where}: {failure}") from None
     for named in body.get("namedRanges") or []:
         add_named(doc, named)
     for meta in body.get("developerMetadata") or []:
@@ -34,8 +39,12 @@ def add_sheet(doc: Doc, given: Doc, index: int | None, user: str) -> Doc:
     ordered.insert(position, sheet)
     doc["sheets"] = ordered
     reindex(doc)
-    for data in given.get("data") or []:
-        write_grid_data(sheet, data)
+    for number, data in enumerate(given.get("data") or []):
+        try:
+            write_grid_data(sheet, data)
+        except limits.TooLong as failure:
+            failure.where = f"data[{number}]"
+            raise
     _add_members(doc, sheet, given, user)
     return sheet
 
@@ -123,13 +132,13 @@ def _ingest(data: Doc | None) -> grid.Stored:
     to their bare form."""
     if not data:
         return None
-    if len(data) == 1:
-        entered = data.get("userEnteredValue")
-        if type(entered) is dict and len(entered) == 1:
-            for key in ("stringValue", "numberValue", "boolValue"):
-                value = entered.get(key)
-                if value is not None:
-                    return value  # type: ignore[no-any-return]
+    entered = data.get("userEnteredValue")
+    limits.check_entered(entered)
+    if len(data) == 1 and type(entered) is dict and len(entered) == 1:
+        for key in ("stringValue", "numberValue", "boolValue"):
+            value = entered.get(key)
+            if value is not None:
+                return value  # type: ignore[no-any-return]
     return grid.shrink(cells.stored_cell(data))
 
 

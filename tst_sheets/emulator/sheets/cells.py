@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from tst_sheets.emulator.fields import Mask, parse_fields
-from tst_sheets.emulator.sheets import grid
+from tst_sheets.emulator.sheets import grid, limits
 from tst_sheets.emulator.sheets.grid import Cell, Doc
 from tst_sheets.emulator.values import Entered, normalise_color
 
@@ -58,6 +58,7 @@ def mask_of(fields: Any, kind: str) -> Mask | None:
 
 def update_cell(sheet: Doc, row: int, col: int, source: Doc, mask: Mask | None) -> None:
     """One ``updateCells``/``repeatCell`` step on the stored cell at (row, col)."""
+    limits.check_entered(source.get("userEnteredValue"))
     cell = grid.writable(sheet, row, col)
     apply_mask(cell, {k: source[k] for k in STORED if k in source}, _stored_mask(mask))
     if "userEnteredFormat" in cell:

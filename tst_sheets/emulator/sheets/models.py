@@ -18,10 +18,11 @@ from typing import Any
 
 from tst_sheets.emulator import ids
 from tst_sheets.emulator.clock import Clock
+from tst_sheets.emulator.drive.access import is_service_account
 from tst_sheets.emulator.drive.models import ROLE_RANK, SPREADSHEET_MIME, DriveBackend
 from tst_sheets.emulator.errors import sheets_error
 from tst_sheets.emulator.fields import Mask
-from tst_sheets.emulator.sheets import build, cells, defaults, grid, locate
+from tst_sheets.emulator.sheets import build, cells, defaults, grid, limits, locate
 from tst_sheets.emulator.sheets.calc import Calc
 from tst_sheets.emulator.sheets.grid import Box, Doc
 from tst_sheets.emulator.store import Transaction
@@ -77,11 +78,15 @@ class SheetsBackend:
         return doc
 
     def owner(self, txn: Transaction, spreadsheet_id: str) -> str:
+        """The owner's address ("" in a shared drive, where the drive owns its files)."""
         file = self.drive.find(txn, spreadsheet_id) or {}
-        return str(file.get("ownerEmail", ""))
+        return str(file.get("ownerEmail") or "")
 
     def changed(self, txn: Transaction, doc: Doc, user: str) -> None:
-        """Record a content change: a new revision, the write, Drive's ``modifiedTime``."""
+        """Record a content change: a new revision, the write, Drive's ``modifiedTime``.
+
+        A change that takes the spreadsheet over 10 million cells is Sheets' 400."""
+        _check_cell_count(doc)
         doc["rev"] = next(_REVISIONS)
         txn.put(KIND, doc["spreadsheetId"], doc)
         self.drive.touch(txn, doc["spreadsheetId"], user)
@@ -103,7 +108,14 @@ class SheetsBackend:
     # -- creation --------------------------------------------------------------------------------
 
     def create(self, txn: Transaction, user: str, body: Doc) -> Doc:
-        """``spreadsheets.create``: the Drive file (owned by the caller) and its content."""
+        """``spreadsheets.create``: the Drive file (owned by the caller) and its content.
+
+        It always lands in the caller's My Drive, so a service account (which may own
+        nothing) gets Sheets' 403, as on Google; it must create through Drive into a
+        shared drive instead.
+        """
+        if is_service_account(user):
+            raise sheets_error(403, DENIED)
         props = body.get("properties") or {}
         title = str(props.get("title") or "Untitled spreadsheet")
         file = self.drive.create_file(txn, user, {"name": title, "mimeType": SPREADSHEET_MIME})
@@ -111,6 +123,7 @@ class SheetsBackend:
         build.add_body_content(doc, body, user)
         if not doc["sheets"]:
             doc["sheets"].append(_default_sheet(0, "Sheet1", 0))
+        _check_cell_count(doc)
         doc["rev"] = next(_REVISIONS)
         txn.put(KIND, doc["spreadsheetId"], doc)
         return doc
@@ -273,6 +286,13 @@ class SheetsBackend:
             return True
         sub = mask.get("sheets", {}) if "sheets" in mask else {}
         return sub is None or "data" in sub or "*" in sub
+
+
+def _check_cell_count(doc: Doc) -> None:
+    try:
+        limits.check_cell_count(doc)
+    except grid.RequestError as failure:
+        raise sheets_error(400, str(failure)) from None
 
 
 def _default_sheet(sheet_id: int, title: str, index: int) -> Doc:

@@ -143,8 +143,9 @@ def _remove(sheet: Doc, member: str, item: Doc) -> None:
         del sheet[member]
 
 
-def _update_ranged(batch: Batch, body: Doc, given_key: str, member: str, id_key: str,
-                   request: str) -> None:
+def _update_ranged(
+    batch: Batch, body: Doc, given_key: str, member: str, id_key: str, request: str
+) -> None:
     """Apply an update request's field mask to a sheet object that has an id and a range."""
     given = body.get(given_key) or {}
     sheet, item = _find(batch, member, id_key, given.get(id_key))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tst_sheets.emulator import a1
 from tst_sheets.emulator.errors import ApiError, sheets_error
-from tst_sheets.emulator.sheets import cells, dims, grid, locate
+from tst_sheets.emulator.sheets import cells, dims, grid, limits, locate
 from tst_sheets.emulator.sheets.grid import Box, Doc
 from tst_sheets.emulator.sheets.locate import Target
 from tst_sheets.emulator.sheets.models import SheetsBackend, can_edit_protected
@@ -183,12 +184,22 @@ def write_block(
         for j, raw in enumerate(row):
             if raw is None:
                 continue
+            limits.check_text(raw)
             cells.write_entered(sheet, target.r0 + i, target.c0 + j, parse_input(raw, option))
             written.rows.add(target.r0 + i)
             written.cols.add(target.c0 + j)
             written.cells += 1
     grid.compact(sheet)
     return box, written
+
+
+def _limited(write: Callable[[], tuple[Box, Written]], where: str = "") -> tuple[Box, Written]:
+    """Run a write; a cell over the length limit is Sheets' 400, naming ``where`` if any."""
+    try:
+        return write()
+    except limits.TooLong as failure:
+        prefix = f"Invalid {where}: " if where else ""
+        raise sheets_error(400, f"{prefix}{failure}") from None
 
 
 def _check_fits(target: Target, height: int, width: int, text: str) -> None:
@@ -244,7 +255,7 @@ def update(
     major = body.get("majorDimension") or "ROWS"
     rows = matrix(body.get("values"), major)
     target = locate.resolve(session.doc, text)
-    box, written = write_block(session, target, rows, option, text)
+    box, written = _limited(lambda: write_block(session, target, rows, option, text))
     session.backend.changed(session.txn, session.doc, session.user)
     reply = update_reply(session, box, written)
     if respond is not None:
@@ -264,7 +275,8 @@ def batch_update(
         major = item.get("majorDimension") or "ROWS"
         rows = matrix(item.get("values"), major, f"data[{index}].values")
         for target, text in _write_targets(session, item, by_filter):
-            box, written = write_block(session, target, rows, option, text)
+            write = functools.partial(write_block, session, target, rows, option, text)
+            box, written = _limited(write, f"data[{index}]")
             reply = update_reply(session, box, written)
             if by_filter:
                 reply["dataFilter"] = item.get("dataFilter")
@@ -326,7 +338,9 @@ def append(
     if insert_rows and rows:
         dims.insert(session.doc, box.sheet, "ROWS", min(row, grid.size(box.sheet)[0]), len(rows))
     anchor = Target(box.sheet, row, None, col, None, single=True)
-    written_box, written = write_block(session, anchor, rows, option, text, grow=True)
+    written_box, written = _limited(
+        lambda: write_block(session, anchor, rows, option, text, grow=True)
+    )
     session.backend.changed(session.txn, session.doc, session.user)
     out: Doc = {"spreadsheetId": session.spreadsheet_id}
     if table is not None:

@@ -36,9 +36,9 @@ def render(app: EmulatorApp, request: Request) -> Response:
         if path == "/":
             return views.index(app, txn, as_user)
         if path.startswith(_SPREADSHEET):
-            spreadsheet_id = unquote(path[len(_SPREADSHEET):])
+            spreadsheet_id = unquote(path[len(_SPREADSHEET) :])
             return views.spreadsheet(app, txn, spreadsheet_id, request.args, as_user)
         if path.startswith(_CALENDAR):
-            calendar_id = unquote(path[len(_CALENDAR):])
+            calendar_id = unquote(path[len(_CALENDAR) :])
             return views.calendar(app, txn, calendar_id, as_user)
     return not_found(f"Nothing to view at {path}.", as_user)

@@ -16,7 +16,7 @@ def render(events: list[dict[str, Any]], time_zone: str) -> str:
         return '<p class="muted">No events.</p>'
     out = [f'<p class="muted">Times in {escape(time_zone)}.</p>']
     for month, group in groupby(dated, key=lambda pair: (pair[0].year, pair[0].month)):
-        out.append(f"<h2>{date(month[0], month[1], 1):%B %Y}</h2><ol class=\"agenda\">")
+        out.append(f'<h2>{date(month[0], month[1], 1):%B %Y}</h2><ol class="agenda">')
         out += [_item(event, start, tz) for start, event in group]
         out.append("</ol>")
     return "".join(out)

@@ -13,7 +13,7 @@ from tst_sheets.emulator.calendar.calendars import CALENDAR, Calendars
 from tst_sheets.emulator.calendar.event_store import EVENT, ListQuery
 from tst_sheets.emulator.calendar.events import render as render_event
 from tst_sheets.emulator.calendar.events import zone
-from tst_sheets.emulator.drive.models import SPREADSHEET_MIME
+from tst_sheets.emulator.drive.models import FILE, SPREADSHEET_MIME
 from tst_sheets.emulator.errors import ApiError
 from tst_sheets.emulator.sheets import grid as sheet_grid
 from tst_sheets.emulator.sheets.models import KIND as SHEETS_KIND
@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 
 def identities(app: EmulatorApp, txn: Transaction) -> list[str]:
-    """Everyone who owns or was given a spreadsheet or a calendar."""
+    """Everyone who owns or was given a spreadsheet or a calendar, or is in a shared drive."""
     people: set[str] = set()
     for doc in _spreadsheet_docs(app, txn):
         people.update(readers(doc))
+    for _, doc in txn.all(FILE):
+        if doc.get("isDriveRoot"):  # a shared drive: its members see its spreadsheets
+            people.update(readers(doc))
     people.update(owner for owner, _ in _calendar_owners(app, txn))
     return sorted(people)
 
@@ -66,7 +69,8 @@ def can_read(app: EmulatorApp, txn: Transaction, spreadsheet_id: str, as_user: s
 
 def _spreadsheet_docs(app: EmulatorApp, txn: Transaction) -> list[Doc]:
     return [
-        d for d in app.drive.all_files(txn)
+        d
+        for d in app.drive.all_files(txn)
         if d.get("mimeType") == SPREADSHEET_MIME and not d.get("trashed")
     ]
 
@@ -139,8 +143,11 @@ def calendars(app: EmulatorApp, txn: Transaction, as_user: str | None) -> list[C
     for doc in docs:
         found = calendar_events(app, txn, doc["id"], as_user)
         count = len([e for e in found[2] if e.get("status") != "cancelled"]) if found else 0
-        out.append(CalendarInfo(doc["id"], str(doc.get("summary") or doc["id"]),
-                                str(doc.get("owner", "")), count))
+        out.append(
+            CalendarInfo(
+                doc["id"], str(doc.get("summary") or doc["id"]), str(doc.get("owner", "")), count
+            )
+        )
     return sorted(out, key=lambda c: (c.owner, c.summary))
 
 
@@ -176,8 +183,11 @@ def _calendar_owners(app: EmulatorApp, txn: Transaction) -> list[tuple[str, str]
             if rule["scope"]["type"] == "user" and rule["scope"].get("value"):
                 pairs.append((str(rule["scope"]["value"]).lower(), doc["id"]))
     for _, event in txn.all(EVENT):
-        pairs += [(str(a["email"]).lower(), event["_calendar"])
-                  for a in event.get("attendees") or [] if a.get("email")]
+        pairs += [
+            (str(a["email"]).lower(), event["_calendar"])
+            for a in event.get("attendees") or []
+            if a.get("email")
+        ]
     return pairs
 
 

@@ -133,7 +133,9 @@ def render_sheet(
 
 
 def _layout(
-    sheet: dict[str, Any], grid: dict[str, Any], rows: list[list[dict[str, Any]]],
+    sheet: dict[str, Any],
+    grid: dict[str, Any],
+    rows: list[list[dict[str, Any]]],
     target: Area | None,
 ) -> tuple[int, _Layout]:
     """All rows there are, and the layout of those drawn (up to MAX_ROWS, or the target)."""

@@ -67,11 +67,11 @@ def page(title: str, body: str, *, as_user: str | None = None, status: int = 200
     who = f"viewing as {escape(as_user)}" if as_user else "viewing everything (local tool)"
     home = "/" + (("?" + urlencode({"as": as_user})) if as_user else "")
     html = (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)} · TST Sheets viewer</title>"
-        f"<meta name=\"viewport\" content=\"width=device-width\"><style>{STYLE}</style></head>"
-        f"<body><header class=\"bar\"><a class=\"home\" href=\"{escape(home, quote=True)}\">"
-        f"TST Sheets</a><h1>{escape(title)}</h1><span class=\"who\">{who}</span></header>"
+        f'<meta name="viewport" content="width=device-width"><style>{STYLE}</style></head>'
+        f'<body><header class="bar"><a class="home" href="{escape(home, quote=True)}">'
+        f'TST Sheets</a><h1>{escape(title)}</h1><span class="who">{who}</span></header>'
         f"{body}{_SCROLL}</body></html>"
     )
     return Response(html, status=status, content_type="text/html; charset=utf-8")

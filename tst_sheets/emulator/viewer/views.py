@@ -44,7 +44,7 @@ def _picker(identities: list[str], as_user: str | None) -> str:
     return (
         '<form class="picker" method="get" action="/"><label for="as">View as</label>'
         f'<select id="as" name="as" onchange="this.form.submit()">{"".join(options)}</select>'
-        '<noscript><button>Show</button></noscript></form>'
+        "<noscript><button>Show</button></noscript></form>"
     )
 
 
@@ -52,8 +52,10 @@ def _files_table(app: EmulatorApp, txn: Transaction, as_user: str | None) -> str
     files = data.spreadsheets(app, txn, as_user)
     if not files:
         return '<p class="muted">No spreadsheets.</p>'
-    rows = ["<table class=\"list\"><tr><th>Name</th><th>Owner</th><th>Shared with</th>"
-            "<th>Modified</th></tr>"]
+    rows = [
+        '<table class="list"><tr><th>Name</th><th>Owner</th><th>Shared with</th>'
+        "<th>Modified</th></tr>"
+    ]
     for doc in files:
         href = spreadsheet_url(doc["id"], as_user=as_user)
         shared = len(data.readers(doc)) - 1
@@ -103,8 +105,11 @@ def spreadsheet(
     sheets: list[dict[str, Any]] = book.get("sheets") or []
     current = next((s for s in sheets if "data" in s), None)
     if chosen is None or current is None:
-        return page(title, '<main><p class="muted">This spreadsheet has no tabs.</p></main>',
-                    as_user=as_user)
+        return page(
+            title,
+            '<main><p class="muted">This spreadsheet has no tabs.</p></main>',
+            as_user=as_user,
+        )
     cells = args.get("range")
     target = parse_a1(cells) if cells else None
     rewrite = rewriter(lambda sid: data.exists(app, txn, sid), as_user)
