@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from gspread.utils import ValueInputOption
 import requests
+from gspread.utils import ValueInputOption
 
 from tst_sheets.emulator import RunningEmulator
 from tst_sheets.emulator.viewer import agenda

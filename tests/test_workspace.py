@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import gspread
 import pytest
-from gspread.utils import ValueInputOption
 import requests
 from googleapiclient.errors import HttpError
+from gspread.utils import ValueInputOption
 
 from tst_sheets.config import Settings
 from tst_sheets.emulator import RunningEmulator

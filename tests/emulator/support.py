@@ -30,7 +30,7 @@ def reason(error: dict[str, Any]) -> str:
     return str(error["errors"][0]["reason"])
 
 
-class LoopbackHttp(httplib2.Http):  # type: ignore[misc]
+class LoopbackHttp(httplib2.Http):
     """googleapiclient's transport: the bearer token is the identity, and media paths (which
     keep ``https`` when ``api_endpoint`` is overridden) go back to the plain-HTTP emulator."""
 
@@ -40,7 +40,7 @@ class LoopbackHttp(httplib2.Http):  # type: ignore[misc]
         self.base_url = base_url
         self.identity = identity
 
-    def request(
+    def request(  # type: ignore[override]
         self,
         uri: str,
         method: str = "GET",
