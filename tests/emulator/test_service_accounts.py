@@ -119,3 +119,30 @@ def test_app_engine_and_compute_default_accounts_are_service_accounts_too(
             lambda e=email: connect_as(e).drive.files().create(body={"name": "x"}).execute()  # type: ignore[misc]
         )
         assert status == 403 and error["errors"][0]["reason"] == "storageQuotaExceeded"
+
+
+def test_a_service_account_cannot_invite_attendees_without_delegation(
+    connect_as: Callable[[str], Clients],
+) -> None:
+    robot = connect_as(ROBOT)
+    calendar = robot.calendar.calendars().insert(body={"summary": "Program"}).execute()
+    event = {
+        "summary": "Roundtable",
+        "start": {"dateTime": "2026-10-13T17:00:00-05:00"},
+        "end": {"dateTime": "2026-10-13T18:30:00-05:00"},
+    }
+    alone = robot.calendar.events().insert(calendarId=calendar["id"], body=event).execute()
+    assert "attendees" not in alone
+    invite = {**event, "attendees": [{"email": "tl@schools.example.edu"}]}
+    status, error = api_error(
+        lambda: robot.calendar.events().insert(calendarId=calendar["id"], body=invite).execute()
+    )
+    assert status == 403
+    assert error["errors"][0]["reason"] == "forbiddenForServiceAccounts"
+    assert error["message"] == (
+        "Service accounts cannot invite attendees without Domain-Wide Delegation of Authority."
+    )
+    staff = connect_as("maya.thompson@tst.example.org")  # delegation: a Workspace user acts
+    own = staff.calendar.calendars().insert(body={"summary": "Program"}).execute()
+    made = staff.calendar.events().insert(calendarId=own["id"], body=invite).execute()
+    assert [a["email"] for a in made["attendees"]] == ["tl@schools.example.edu"]

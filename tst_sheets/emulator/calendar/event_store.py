@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from tst_sheets.emulator.accounts import is_service_account
 from tst_sheets.emulator.calendar import events as ev
 from tst_sheets.emulator.calendar.calendars import Calendars, need_writer, not_found
 from tst_sheets.emulator.calendar.recurrence import build_ruleset
 from tst_sheets.emulator.clock import Clock
 from tst_sheets.emulator.errors import calendar_error
 from tst_sheets.emulator.store import Doc, Transaction
+
+# A service account acting as itself may make events but not invite anyone: Google wants
+# domain-wide delegation (a Workspace user) for that (see README, "Calendar").
+SERVICE_ACCOUNT_INVITES = calendar_error(
+    403,
+    "Service accounts cannot invite attendees without Domain-Wide Delegation of Authority.",
+    "forbiddenForServiceAccounts",
+    domain="calendar",
+)
 
 EVENT = "cal_event"
 WRITABLE = {
@@ -160,6 +170,7 @@ class Events:
             "eventType": "default",
         }
         self._apply(doc, {k: v for k, v in body.items() if k in WRITABLE}, meet, False, new=True)
+        _refuse_invites_by_service_account(user, doc)
         txn.put(EVENT, key(cal["id"], event_id), doc)
         return EventView(doc, cal["id"], False, False)
 
@@ -181,6 +192,7 @@ class Events:
         self.calendars.get(txn, user, calendar_id, "writer")
         doc = self._stored(txn, view)
         self._apply(doc, {k: v for k, v in body.items() if k in WRITABLE}, meet, replace)
+        _refuse_invites_by_service_account(user, doc)
         txn.put(EVENT, key(doc["_calendar"], doc["id"]), doc)
         return EventView(doc, view.calendar, doc["status"] == "cancelled", False)
 
@@ -445,3 +457,8 @@ def _ordered(views: list[EventView], query: ListQuery, tz: tzinfo) -> list[Event
     if query.order_by == "updated":
         return sorted(views, key=lambda v: (v.doc["updated"], v.doc["id"]))
     return sorted(views, key=lambda v: (ev.moment_of(v.doc["start"], tz), v.doc["id"]))
+
+
+def _refuse_invites_by_service_account(user: str, doc: Doc) -> None:
+    if is_service_account(user) and any(a["email"] != user for a in doc.get("attendees") or []):
+        raise SERVICE_ACCOUNT_INVITES

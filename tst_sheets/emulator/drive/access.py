@@ -29,12 +29,6 @@ RANK_ROLE = {rank: role for role, rank in ROLE_RANK.items() if role != "owner"}
 Find = Callable[[str], Doc | None]
 
 
-def is_service_account(email: str) -> bool:
-    """Google's service-account addresses (``…@project.iam.gserviceaccount.com``, and the
-    App Engine and Compute defaults ``…@appspot`` / ``…@developer.gserviceaccount.com``)."""
-    return email.lower().rpartition("@")[2].endswith("gserviceaccount.com")
-
-
 def domain_of(email: str) -> str:
     return email.lower().rpartition("@")[2]
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from tst_sheets.emulator.accounts import is_service_account
 from tst_sheets.emulator.drive import drives_handlers, listing, resources
-from tst_sheets.emulator.drive.access import in_shared_drive, is_service_account
+from tst_sheets.emulator.drive.access import in_shared_drive
 from tst_sheets.emulator.drive.models import FOLDER_MIME, GOOGLE_APPS_PREFIX, DriveBackend
 from tst_sheets.emulator.drive.permissions import Permissions
 from tst_sheets.emulator.drive.query import QueryContext, compile_query

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tst_sheets.emulator import ids
+from tst_sheets.emulator.accounts import is_service_account
 from tst_sheets.emulator.clock import Clock
 from tst_sheets.emulator.drive import access, updates
 from tst_sheets.emulator.drive.access import (
@@ -30,7 +31,6 @@ from tst_sheets.emulator.drive.access import (
     Find,
     in_shared_drive,
     is_drive_root,
-    is_service_account,
 )
 from tst_sheets.emulator.drive.refusals import (
     cannot_copy,

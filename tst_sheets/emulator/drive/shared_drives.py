@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from tst_sheets.emulator.accounts import is_service_account
 from tst_sheets.emulator.drive import access
-from tst_sheets.emulator.drive.access import ORGANIZER, is_drive_root, is_service_account
+from tst_sheets.emulator.drive.access import ORGANIZER, is_drive_root
 from tst_sheets.emulator.drive.models import FILE, FOLDER_MIME, DriveBackend, insufficient
 from tst_sheets.emulator.drive.sharing import user_permission
 from tst_sheets.emulator.errors import ApiError, drive_error

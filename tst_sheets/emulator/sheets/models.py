@@ -17,8 +17,8 @@ from collections import OrderedDict
 from typing import Any
 
 from tst_sheets.emulator import ids
+from tst_sheets.emulator.accounts import is_service_account
 from tst_sheets.emulator.clock import Clock
-from tst_sheets.emulator.drive.access import is_service_account
 from tst_sheets.emulator.drive.models import ROLE_RANK, SPREADSHEET_MIME, DriveBackend
 from tst_sheets.emulator.errors import sheets_error
 from tst_sheets.emulator.fields import Mask
