@@ -1,5 +1,6 @@
-"""Shared fixtures: an in-process emulator over real HTTP, and clients built as production
-builds them."""
+"""Shared fixtures: an in-process emulator over real HTTP, set up as production is (a staff
+admin's shared drive with the service account as its Content manager), and clients built as
+production builds them."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
-from tst_sheets.config import Settings
+from tst_sheets.config import LOCAL_SERVICE_ACCOUNT, Settings
+from tst_sheets.demo.admin import prepare_program_drive, program_admin
 from tst_sheets.emulator import RunningEmulator, start_in_thread
 from tst_sheets.workspace import Workspace, connect
 
-SERVICE = "tst-service@tst.example.org"
+SERVICE = LOCAL_SERVICE_ACCOUNT
+ADMIN = program_admin()  # a staff user: made the shared drive; the calendar acts as them
 
 
 @pytest.fixture
@@ -25,14 +28,38 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulat
 
 
 @pytest.fixture
-def settings(emulator: RunningEmulator) -> Settings:
+def program_drive(emulator: RunningEmulator) -> str:
+    """The program's shared drive, as the deploy guide asks an admin to make it."""
+    return prepare_program_drive(Settings(target="local", emulator_url=emulator.url), ADMIN)
+
+
+@pytest.fixture
+def settings(emulator: RunningEmulator, program_drive: str) -> Settings:
     return Settings(
         target="local",
         emulator_url=emulator.url,
         identity=SERVICE,
+        drive_folder=program_drive,
+        subject=ADMIN,
         retry_deadline_s=20.0,
         retry_base_delay_s=0.05,  # the same policy, on a test's time scale
     )
+
+
+@pytest.fixture
+def service_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The service's settings in the environment, as a deployed function or a CLI user has."""
+    for name, value in {
+        "TST_TARGET": settings.target,
+        "TST_EMULATOR_URL": settings.emulator_url,
+        "TST_IDENTITY": settings.identity,
+        "TST_DRIVE_FOLDER": settings.drive_folder or "",
+        "TST_SUBJECT": settings.subject or "",
+        "TST_RETRY_DEADLINE_S": str(settings.retry_deadline_s),
+        "TST_RETRY_BASE_DELAY_S": str(settings.retry_base_delay_s),
+    }.items():
+        monkeypatch.setenv(name, value)
+    return settings
 
 
 @pytest.fixture

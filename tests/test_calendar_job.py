@@ -29,7 +29,7 @@ EVENTS_HEADER = ["Date", "Time", "Event", "Mode", "Location / Link"]
 
 def make_workbook(ws: Workspace, team_id: str, members: list[list[str]]) -> str:
     """A team workbook with the two tabs the job reads (provisioning makes the real ones)."""
-    book = ws.sheets.client.create(f"Impact Team {team_id}")
+    book = ws.sheets.client.create(f"Impact Team {team_id}", folder_id=ws.settings.drive_folder)
     team_tab = book.sheet1
     team_tab.update_title("Team")
     team_tab.update([TEAM_HEADER, *members], "A1", value_input_option=ValueInputOption.raw)
@@ -284,7 +284,7 @@ def test_ics_export_carries_the_meet_links(
 
 
 def test_cli_calendar_json_and_export_ics(
-    workspace: Workspace, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, service_env: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import json
 
@@ -294,8 +294,6 @@ def test_cli_calendar_json_and_export_ics(
     from tst_sheets.jobs.init import init_roster
 
     roster_id = init_roster(workspace, program=sample_program()).roster_spreadsheet_id
-    monkeypatch.setenv("TST_TARGET", "local")
-    monkeypatch.setenv("TST_EMULATOR_URL", settings.emulator_url)
     monkeypatch.setenv("TST_ROSTER_ID", roster_id)
     runner = CliRunner()
     first = runner.invoke(app, ["calendar", "--json"])

@@ -11,6 +11,7 @@ import pytest
 from gspread.utils import absolute_range_name
 from typer.testing import CliRunner
 
+from tests.conftest import ADMIN
 from tst_sheets.cli import app
 from tst_sheets.config import Settings
 from tst_sheets.demo.planted import ALL_MISTAKES, MistakeKind, Season
@@ -154,7 +155,10 @@ def test_a_season_is_one_write_per_team_plus_one_for_structure(cohort: Cohort) -
 
 def test_a_deleted_workbook_is_unreadable_and_the_others_complete(cohort: Cohort) -> None:
     cohort.type()
-    cohort.service.drive.resource.files().delete(fileId=cohort.books[CLEAN]).execute()
+    admin = connect(cohort.service.settings, identity=ADMIN)  # an organizer of the drive
+    admin.drive.resource.files().delete(
+        fileId=cohort.books[CLEAN], supportsAllDrives=True
+    ).execute()
     result = cohort.collect()
     assert [u.team for u in result.unreadable] == [CLEAN]
     assert "not found" in result.unreadable[0].reason

@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from pydantic import BaseModel
 
+from tst_sheets.config import Settings
 from tst_sheets.demo.sample import sample_program
-from tst_sheets.emulator import RunningEmulator
 from tst_sheets.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def client_for(monkeypatch: pytest.MonkeyPatch) -> ClientFor:
     monkeypatch.setenv("TST_TARGET", "local")
     monkeypatch.setenv("TST_EMULATOR_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("TST_RETRY_DEADLINE_S", "10")
-    for name in ("TST_ROSTER_ID", "TST_AS_OF", "TST_IDENTITY", "TST_SUBJECT"):
+    for name in ("TST_ROSTER_ID", "TST_AS_OF", "TST_IDENTITY", "TST_SUBJECT", "TST_DRIVE_FOLDER"):
         monkeypatch.delenv(name, raising=False)
 
     def make(target: str, source: str = SOURCE) -> FlaskClient:
@@ -45,11 +45,8 @@ def client_for(monkeypatch: pytest.MonkeyPatch) -> ClientFor:
 
 
 @pytest.fixture
-def live_client_for(
-    client_for: ClientFor, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
-) -> ClientFor:
+def live_client_for(client_for: ClientFor, service_env: Settings) -> ClientFor:
     """The same, against a fresh emulator (settings are read per request)."""
-    monkeypatch.setenv("TST_EMULATOR_URL", emulator.url)
     return client_for
 
 

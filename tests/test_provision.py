@@ -14,6 +14,7 @@ import yaml
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
+from tests.conftest import SERVICE
 from tst_sheets.calendar.school_year import load_year_pattern
 from tst_sheets.config import DEFAULT_TEMPLATES, Settings
 from tst_sheets.demo.sample import OUTSIDE_MEMBER, sample_program
@@ -23,16 +24,14 @@ from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import ProvisionResult, provision
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.model import Coach, Member, Permission, Program, TabRead, Team, TeamRecord
+from tst_sheets.model.files import SPREADSHEET_MIME, of_program
 from tst_sheets.model.files import labels as workbook_labels
-from tst_sheets.model.files import of_program
 from tst_sheets.provision.grants import decode_granted, encode_granted, granted_changes
 from tst_sheets.provision.sharing import Wanted, plan_sharing, wanted_people
-from tst_sheets.provision.workbook import render_workbook
 from tst_sheets.reading.workbook import ranges_to_read, read_workbook
 from tst_sheets.templates import load_template
 from tst_sheets.workspace import Workspace, connect
 
-SERVICE = "tst-service@tst.example.org"
 SCHOOLS = "schools.example.edu"
 COACH = "dana.whitfield@tst.example.org"
 STAFF = "maya.thompson@tst.example.org"
@@ -96,15 +95,11 @@ def books(ws: Workspace) -> dict[str, str]:
 
 
 def writers(ws: Workspace, book_id: str) -> set[str]:
-    reply = (
-        ws.drive.resource.permissions()
-        .list(fileId=book_id, fields="permissions(emailAddress,role,type)")
-        .execute()
-    )
+    """Who can edit the workbook: people it is shared with, and the shared drive's members."""
     return {
-        p["emailAddress"].lower()
-        for p in reply["permissions"]
-        if p["type"] == "user" and p["role"] in ("writer", "owner")
+        p.email
+        for p in ws.drive.list_permissions(book_id)
+        if p.type == "user" and p.at_least("writer")
     }
 
 
@@ -228,14 +223,16 @@ def test_each_tl_opens_only_their_own_workbook_and_the_coach_opens_both(
 def test_creation_costs_and_a_second_run_writes_nothing(service: Workspace, roster_id: str) -> None:
     first = provision(service, roster_id)
     people = len(first.shared)
-    assert people == 8  # TL, principal, coach, staff for each of two teams
-    assert first.calls["sheets"]["write"] == 2 + 1  # a create each + the roster's URLs
-    assert first.calls["drive"]["write"] == 2 + people  # a label each + a permission each
+    assert people == 6  # TL, principal, coach of each team (staff have the shared drive)
+    assert first.calls["sheets"]["write"] == 2 + 1  # a layout each + the roster's URLs
+    assert first.calls["drive"]["write"] == 2 + people  # a labelled create each + a permission each
     assert first.calls["calendar"] == {"read": 0, "write": 0}
     second = provision(service, roster_id)
     assert writes(second) == {"sheets": 0, "drive": 0, "calendar": 0}
     assert second.created == [] and sorted(r.team_id for r in second.existing) == ["A", "B"]
-    assert second.calls["drive"]["read"] == 1  # one files.list, permissions included
+    # one files.list, and each workbook's permissions (a shared drive's listing does not
+    # carry them); the drive itself was looked up once, on the first run
+    assert second.calls["drive"]["read"] == 1 + 2
     dumped = second.model_dump(by_alias=True)
     assert set(dumped) == {
         "created",
@@ -295,11 +292,7 @@ def test_members_on_the_team_tab_get_access_next_run_except_outsiders_and_leaver
     write_team_tab(
         tl, book, [["Ana Ortiz", f"ana.ortiz@{SCHOOLS}", "", "", "", "2026-11-01"]], start=6
     )
-    tl.drive.resource.permissions().create(
-        fileId=book,
-        body={"type": "user", "role": "writer", "emailAddress": f"friend@{SCHOOLS}"},
-        sendNotificationEmail=False,
-    ).execute()
+    tl.drive.create_permission(book, f"friend@{SCHOOLS}", "writer", notify=False)
     third = provision(service, roster_id)
     assert [g.email for g in third.unshared] == [f"ana.ortiz@{SCHOOLS}"]
     assert f"ana.ortiz@{SCHOOLS}" not in writers(service, book)
@@ -495,18 +488,21 @@ def test_a_run_killed_after_k_creates_ends_with_exactly_n_workbooks(
     assert len(of_program(list_program_files(service), "TST", "team")) == len(active)
 
 
-def test_a_workbook_created_but_never_labelled_is_adopted_not_duplicated(
-    service: Workspace, roster_id: str
+def test_a_workbook_created_but_never_laid_out_is_laid_out_not_duplicated(
+    service: Workspace, roster_id: str, settings: Settings
 ) -> None:
-    """The run died between spreadsheets.create and files.update: the next run finds the
-    workbook by the developerMetadata the create carried."""
-    program = two_teams()
+    """The run died between the Drive create (which carried the labels) and the layout: the
+    next run finds the workbook by its labels and lays it out."""
     template = load_template("team_workbook", DEFAULT_TEMPLATES)
     labels = workbook_labels("team", "TST", template.name, template.version, "A")
-    orphan = service.sheets.create(render_workbook(template, program, program.teams[0], labels))
+    folder = [settings.drive_folder or ""]
+    orphan = service.drive.create_file("Impact Team A", SPREADSHEET_MIME, folder, labels).id
     result = provision(service, roster_id)
     assert [r.team_id for r in result.created] == ["B"]
+    assert [f.rule for f in result.findings if f.team == "A"] == ["provision.laid_out"]
     assert books(service) == {"A": orphan, "B": books(service)["B"]}
+    titles = [w.title for w in service.sheets.client.open_by_key(orphan).worksheets()]
+    assert titles[:3] == ["Start Here", "Team", "Goals"] and "Sheet1" not in titles
     assert TL_A in writers(service, orphan)
 
 
@@ -530,8 +526,10 @@ def test_faults_half_way_converge_without_duplicates(
         failed += sum(f.rule == "provision.failed" for f in result.findings)
     knobs(fault_rate=0.0)
     assert failed > 0
-    final = provision(service, roster_id)
-    assert [f for f in final.findings if f.rule.startswith("provision.")] == []
+    final = provision(service, roster_id)  # repairs what the faults interrupted
+    assert [
+        f for f in final.findings if f.rule in ("provision.failed", "provision.duplicate_workbook")
+    ] == []
     found = of_program(list_program_files(service), "TST", "team")
     assert sorted(f.team_id for f in found) == sorted(t.team_id for t in program.active_teams())
     for book in found:
@@ -539,3 +537,4 @@ def test_faults_half_way_converge_without_duplicates(
         assert {team.tl_email, team.principal_email, team.coach_email} <= writers(service, book.id)
     settled = provision(service, roster_id)
     assert writes(settled) == {"sheets": 0, "drive": 0, "calendar": 0}
+    assert [f for f in settled.findings if f.rule.startswith("provision.")] == []

@@ -14,11 +14,13 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 from typer.testing import CliRunner
 
+from tests.conftest import ADMIN, SERVICE
 from tst_sheets.cli import app
 from tst_sheets.config import Settings
 from tst_sheets.demo.planted import MistakeKind
 from tst_sheets.demo.sample import sample_program, sample_teams
 from tst_sheets.demo.season import type_season
+from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
@@ -131,11 +133,7 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
     assert read_roster(world.ws, world.roster_id).program.rollup_spreadsheet_id == (
         result.rollup_spreadsheet_id
     )
-    labels = (
-        world.ws.drive.resource.files()
-        .get(fileId=result.rollup_spreadsheet_id, fields="appProperties")
-        .execute()["appProperties"]
-    )
+    labels = world.ws.drive.get_file(result.rollup_spreadsheet_id).app_properties
     assert labels["tstKind"] == "rollup" and labels["tstProgram"] == "TST"
     summary = shown(world.ws, result.rollup_spreadsheet_id, "Summary")
     assert [row[:5] for row in summary] == [
@@ -210,13 +208,18 @@ def test_only_coaches_and_staff_can_open_it(world: World) -> None:
         assert refused.value.response.status_code in (403, 404)
     coach = world.connect_as(team.coach_email)
     assert coach.sheets.client.http_client.values_get(book, "Summary!A1")["values"] == [["Team"]]
-    perms = (
-        world.ws.drive.resource.permissions()
-        .list(fileId=book, fields="permissions(role,emailAddress)")
-        .execute()["permissions"]
-    )
-    roles = {p["emailAddress"]: p["role"] for p in perms if p["role"] != "owner"}
-    assert roles == {**{c: "reader" for c in COACHES}, **{s: "writer" for s in STAFF}}
+    perms = world.ws.drive.list_permissions(book)
+    shared = {p.email: p.role for p in perms if not p.inherited}
+    members = {p.email for p in perms if p.inherited}  # the shared drive's: its admin, the service
+    outside = [s for s in STAFF if s not in members]
+    assert shared == {**{c: "reader" for c in COACHES}, **{s: "writer" for s in outside}}
+    assert members == {ADMIN, SERVICE}
+
+
+def admin_deletes(world: World, file_id: str) -> None:
+    """A staff admin (an organizer of the shared drive) deletes a file for good."""
+    admin = world.connect_as(ADMIN)
+    admin.drive.resource.files().delete(fileId=file_id, supportsAllDrives=True).execute()
 
 
 # --- warm runs ---------------------------------------------------------------------------------
@@ -224,22 +227,12 @@ def test_only_coaches_and_staff_can_open_it(world: World) -> None:
 
 def test_nothing_changed_writes_nothing_anywhere(world: World) -> None:
     first = world.run()
-    modified = {
-        f["id"]: f["modifiedTime"]
-        for f in world.ws.drive.resource.files()
-        .list(fields="files(id,modifiedTime)")
-        .execute()["files"]
-    }
+    modified = {f.id: f.modified_time for f in list_program_files(world.ws)}
     again = world.run()
     assert again.read == 0 and again.reused == 3 and not again.written
     assert sheets_calls(again) <= 2 and again.calls["sheets"]["write"] == 0
     assert again.calls["drive"]["write"] == 0 and not again.start_here_written
-    after = {
-        f["id"]: f["modifiedTime"]
-        for f in world.ws.drive.resource.files()
-        .list(fields="files(id,modifiedTime)")
-        .execute()["files"]
-    }
+    after = {f.id: f.modified_time for f in list_program_files(world.ws)}
     assert after == modified
     assert again.rollup_spreadsheet_id == first.rollup_spreadsheet_id
 
@@ -261,7 +254,7 @@ def test_incremental_equals_cold_cell_for_cell(world: World) -> None:
     full = world.run(full=True)
     assert full.read == 3 and not full.written  # same content, same state: nothing to write
     # a roll-up built from nothing, by a cold run, is the same cell for cell
-    world.ws.drive.resource.files().delete(fileId=warm.rollup_spreadsheet_id).execute()
+    admin_deletes(world, warm.rollup_spreadsheet_id)
     cold = world.run()
     assert cold.rollup_spreadsheet_id != warm.rollup_spreadsheet_id and cold.read == 3
     assert rollup_cells(world.ws, cold.rollup_spreadsheet_id) == incremental
@@ -279,7 +272,7 @@ def test_first_seen_is_kept_across_runs(world: World) -> None:
 
 
 def test_an_unreadable_workbook_does_not_stop_the_write(world: World) -> None:
-    world.ws.drive.resource.files().delete(fileId=world.books["T03"]).execute()
+    admin_deletes(world, world.books["T03"])
     result = world.run()
     assert [u.team for u in result.unreadable] == ["T03"] and result.written
     summary = shown(world.ws, result.rollup_spreadsheet_id, "Summary")
@@ -345,12 +338,8 @@ def test_a_rollup_edited_by_hand_is_put_right(world: World) -> None:
 # --- the command line --------------------------------------------------------------------------
 
 
-def test_cli_json_and_summary(world: World, settings: Settings) -> None:
-    env = {
-        "TST_TARGET": "local",
-        "TST_EMULATOR_URL": settings.emulator_url,
-        "TST_IDENTITY": settings.identity,
-    }
+def test_cli_json_and_summary(world: World, service_env: Settings) -> None:
+    env: dict[str, str] = {}
     args = ["rollup", "--roster", world.roster_id, "--as-of", "2026-11-23"]
     out = CliRunner().invoke(app, [*args, "--json"], env=env)
     assert out.exit_code == 0, out.output

@@ -231,8 +231,12 @@ def get(emulator: RunningEmulator, path: str) -> requests.Response:
 def test_each_identity_sees_only_what_is_shared_with_it(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    rollup = workspace.sheets.client.create("Coach roll-up")
-    team = workspace.sheets.client.create("Team 7 workbook")
+    rollup = workspace.sheets.client.create(
+        "Coach roll-up", folder_id=workspace.settings.drive_folder
+    )
+    team = workspace.sheets.client.create(
+        "Team 7 workbook", folder_id=workspace.settings.drive_folder
+    )
     team.share(TL, perm_type="user", role="writer", notify=False)
 
     everything = get(emulator, "/").text
@@ -250,7 +254,9 @@ def test_each_identity_sees_only_what_is_shared_with_it(
 def test_what_a_team_types_is_shown_never_run(
     emulator: RunningEmulator, workspace: Workspace, connect_as: Callable[[str], Workspace]
 ) -> None:
-    team = workspace.sheets.client.create("Team <b>7</b>")
+    team = workspace.sheets.client.create(
+        "Team <b>7</b>", folder_id=workspace.settings.drive_folder
+    )
     team.share(TL, perm_type="user", role="writer", notify=False)
     sheet = connect_as(TL).sheets.client.open_by_key(team.id).sheet1
     sheet.update_title('<img src=x onerror="alert(1)">')
@@ -269,9 +275,13 @@ def test_what_a_team_types_is_shown_never_run(
 def test_a_finding_links_to_the_team_cell_in_the_viewer(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    team = workspace.sheets.client.create("Team 7 workbook")
+    team = workspace.sheets.client.create(
+        "Team 7 workbook", folder_id=workspace.settings.drive_folder
+    )
     meetings = team.add_worksheet("Meetings", rows=20, cols=5)
-    rollup = workspace.sheets.client.create("Coach roll-up")
+    rollup = workspace.sheets.client.create(
+        "Coach roll-up", folder_id=workspace.settings.drive_folder
+    )
     link = f"https://docs.google.com/spreadsheets/d/{team.id}/edit#gid={meetings.id}&range=C4"
     rollup.sheet1.update(
         [
@@ -297,7 +307,7 @@ def test_a_finding_links_to_the_team_cell_in_the_viewer(
 def test_formats_as_the_backend_renders_them(
     emulator: RunningEmulator, workspace: Workspace
 ) -> None:
-    book = workspace.sheets.client.create("Formats")
+    book = workspace.sheets.client.create("Formats", folder_id=workspace.settings.drive_folder)
     sheet = book.sheet1
     sheet.update(
         [["Date", "Amount"], ["2026-09-14", "1234.5"]],

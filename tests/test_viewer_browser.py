@@ -56,7 +56,9 @@ def browser() -> Iterator[Any]:
 
 
 def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet]:
-    book = ws.sheets.client.create("Team 7 · Lincoln Elementary")
+    book = ws.sheets.client.create(
+        "Team 7 · Lincoln Elementary", folder_id=ws.settings.drive_folder
+    )
     book.sheet1.update_title("Start Here")
     meetings = book.add_worksheet("Meetings", rows=80, cols=6)
     rows = [["Date", "Minutes", "Attendees", "Focus", "Notes"]]
@@ -69,7 +71,7 @@ def team_workbook(ws: Workspace) -> tuple[gspread.Spreadsheet, gspread.Worksheet
 
 
 def rollup_workbook(ws: Workspace, team: gspread.Spreadsheet, gid: int) -> gspread.Spreadsheet:
-    book = ws.sheets.client.create("Coach roll-up · Fall 2026")
+    book = ws.sheets.client.create("Coach roll-up · Fall 2026", folder_id=ws.settings.drive_folder)
     sheet = book.sheet1
     sheet.update_title("Findings")
     link = f"https://docs.google.com/spreadsheets/d/{team.id}/edit#gid={gid}&range=B5"

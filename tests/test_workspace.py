@@ -24,7 +24,7 @@ def stats(emulator: RunningEmulator) -> dict[str, object]:
 
 
 def test_create_write_read_through_gspread(workspace: Workspace) -> None:
-    book = workspace.sheets.client.create("Hello")
+    book = workspace.sheets.client.create("Hello", folder_id=workspace.settings.drive_folder)
     book.sheet1.update(
         [["Name", "Minutes"], ["Ana", "30"]], "A1", value_input_option=ValueInputOption.raw
     )
@@ -36,7 +36,7 @@ def test_create_write_read_through_gspread(workspace: Workspace) -> None:
 def test_quota_429_is_retried_until_it_succeeds(
     workspace: Workspace, knobs: Callable[..., None], emulator: RunningEmulator
 ) -> None:
-    book = workspace.sheets.client.create("Quota")
+    book = workspace.sheets.client.create("Quota", folder_id=workspace.settings.drive_folder)
     book.sheet1.update([["x"]], "A1")
     knobs(quota_read_per_user=2, quota_window_s=0.5)
     before = workspace.calls()["sheets"]["read"]
@@ -49,7 +49,7 @@ def test_quota_429_is_retried_until_it_succeeds(
 
 
 def test_faults_are_retried(workspace: Workspace, knobs: Callable[..., None]) -> None:
-    book = workspace.sheets.client.create("Faults")
+    book = workspace.sheets.client.create("Faults", folder_id=workspace.settings.drive_folder)
     knobs(fault_rate=0.4, seed=7)
     for _ in range(10):
         book.sheet1.get_all_values()
@@ -80,20 +80,16 @@ def test_missing_credentials_are_unauthenticated(emulator: RunningEmulator) -> N
 def test_second_identity_needs_permission(
     workspace: Workspace, connect_as: Callable[[str], Workspace]
 ) -> None:
-    book = workspace.sheets.client.create("Private")
+    book = workspace.sheets.client.create("Private", folder_id=workspace.settings.drive_folder)
     book.sheet1.update([["secret"]], "A1")
     other = connect_as("tl.b@school.example.org")
     # Google answers 403 PERMISSION_DENIED; gspread turns that into PermissionError.
     with pytest.raises(PermissionError):
         other.sheets.client.open_by_key(book.id)
     with pytest.raises(HttpError) as hidden:
-        other.drive.resource.files().get(fileId=book.id).execute()
+        other.drive.resource.files().get(fileId=book.id, supportsAllDrives=True).execute()
     assert hidden.value.resp.status == 404
-    workspace.drive.resource.permissions().create(
-        fileId=book.id,
-        body={"type": "user", "role": "reader", "emailAddress": "tl.b@school.example.org"},
-        sendNotificationEmail=False,
-    ).execute()
+    workspace.drive.create_permission(book.id, "tl.b@school.example.org", "reader", notify=False)
     assert other.sheets.client.open_by_key(book.id).sheet1.get_all_values() == [["secret"]]
     with pytest.raises(gspread.exceptions.APIError):
         other.sheets.client.open_by_key(book.id).sheet1.update([["overwrite"]], "A1")

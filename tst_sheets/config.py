@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_SERVICE_ACCOUNT = "tst-service@tst-sheets.iam.gserviceaccount.com"
 
 
 def _templates_home() -> Path:
@@ -34,8 +35,19 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8787", description="Base URL of the emulator."
     )
     identity: str = Field(
-        default="tst-service@tst.example.org",
-        description="Local target only: the acting user's email (the emulator's bearer token).",
+        default=LOCAL_SERVICE_ACCOUNT,
+        description="Local target only: the service's identity (the emulator's bearer token); "
+        "a service account, as in production.",
+    )
+    drive_folder: str | None = Field(
+        default=None,
+        description="The shared drive (or a folder in one) where the service creates the "
+        "roster, the team workbooks and the roll-up; the service account is a Content manager.",
+    )
+    owner: str | None = Field(
+        default=None,
+        description="Instead of a shared drive: the staff user the service acts as (domain-wide "
+        "delegation) for Sheets and Drive, who then owns the files.",
     )
     credentials: Literal["adc", "key-file"] = Field(
         default="adc", description="google target: Application Default Credentials or a key file."
@@ -58,14 +70,20 @@ class Settings(BaseSettings):
         default=DEFAULT_TEMPLATES, description="Where sheet_templates/ lives."
     )
     max_attempts: int = Field(
-        default=6, ge=1, description="Attempts per request, retries included."
+        default=10, ge=1, description="Attempts per request, retries included."
     )
     retry_base_delay_s: float = Field(
         default=0.5, gt=0, description="First backoff delay; each retry doubles it (jittered)."
     )
     retry_deadline_s: float = Field(
-        default=90.0, gt=0, description="Give up retrying after this long."
+        default=150.0,
+        gt=0,
+        description="Give up retrying a request after this long (over one quota minute).",
     )
 
+    def files_identity(self) -> str:
+        """Who owns and edits the program's files locally: the owner, else the service."""
+        return self.owner or self.identity
+
     def calendar_subject(self) -> str:
-        return self.subject or self.identity
+        return self.subject or self.files_identity()

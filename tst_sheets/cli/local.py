@@ -83,12 +83,29 @@ def emulator(
     quota_write_per_user: Annotated[int, typer.Option(help="Writes per minute per user.")] = 0,
     quota_read_per_project: Annotated[int, typer.Option(help="Reads per minute, all users.")] = 0,
     quota_write_per_project: Annotated[int, typer.Option(help="Writes per minute, all users.")] = 0,
+    quota_window_s: Annotated[
+        float, typer.Option(help="The quota window in seconds (Google's: 60).")
+    ] = 60.0,
+    sharing_per_user: Annotated[
+        int, typer.Option(help="Drive permissions.create per user per window (0: off).")
+    ] = 0,
     latency_ms: Annotated[float, typer.Option(help="Added latency per request.")] = 0.0,
-    fault_rate: Annotated[float, typer.Option(help="Share of requests answered 500/503.")] = 0.0,
-    seed: Annotated[int | None, typer.Option(help="Seed for the fault knob.")] = None,
+    fault_rate: Annotated[
+        float, typer.Option(help="Share of requests answered 500/503 before they apply.")
+    ] = 0.0,
+    lost_answer_rate: Annotated[
+        float, typer.Option(help="Share of requests applied, then answered 5xx or cut off.")
+    ] = 0.0,
+    seed: Annotated[int | None, typer.Option(help="Seed for the fault knobs.")] = None,
 ) -> None:
-    """Serve the local Google Sheets, Drive and Calendar emulator until Ctrl-C."""
+    """Serve the local Google Sheets, Drive, Calendar and Gmail emulator until Ctrl-C.
+
+    Like a Workspace admin would, a staff user makes the program's shared drive on it and
+    adds the service account as Content manager; the command prints the settings to use.
+    """
     _emulator_installed()
+    from tst_sheets.config import Settings
+    from tst_sheets.demo.admin import prepare_program_drive, program_admin
     from tst_sheets.emulator import EmulatorApp, Knobs
     from tst_sheets.emulator.server import serve
 
@@ -97,15 +114,31 @@ def emulator(
         quota_write_per_user=quota_write_per_user,
         quota_read_per_project=quota_read_per_project,
         quota_write_per_project=quota_write_per_project,
+        quota_window_s=quota_window_s,
+        sharing_per_user=sharing_per_user,
         latency_ms=latency_ms,
         fault_rate=fault_rate,
+        lost_answer_rate=lost_answer_rate,
         seed=seed,
     )
     path = db or str(default_db())
     running = serve(EmulatorApp(path, knobs), host, port)
+    settings = Settings(target="local", emulator_url=running.url)
+    admin = program_admin()
+    drive_id = prepare_program_drive(settings, admin)
     console.print(f"Emulator serving at [bold]{running.url}[/] (data: {path})")
     console.print(f"Viewer: {running.url}/   Stats: {running.url}/_emulator/stats")
-    console.print(f"Point the service at it: TST_TARGET=local TST_EMULATOR_URL={running.url}")
+    console.print(
+        f"Shared drive {drive_id} made by {admin}; the service ({settings.identity}) is a "
+        "Content manager. Point the service at it:"
+    )
+    console.print(
+        f"export TST_TARGET=local TST_EMULATOR_URL={running.url} TST_DRIVE_FOLDER={drive_id} "
+        f"TST_SUBJECT={admin}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     try:
         running.server.serve_forever()
     except KeyboardInterrupt:

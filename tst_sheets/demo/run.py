@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tst_sheets.config import Settings
+from tst_sheets.demo.admin import prepare_program_drive, program_admin
 from tst_sheets.demo.agenda import demo_calendar_step
 from tst_sheets.demo.planted import DEMO_AS_OF
 from tst_sheets.demo.sample import sample_program
@@ -78,10 +79,14 @@ Step = Callable[[DemoContext], dict[str, Any]]
 
 
 def start(port: int = 0, data_dir: Path | None = None, as_of: date | None = None) -> DemoContext:
-    """A fresh emulator in a fresh data directory, and the service's clients for it."""
+    """A fresh emulator in a fresh data directory, set up as production is (a staff admin's
+    shared drive, the service account its Content manager), and the service's clients."""
     directory = data_dir or Path(tempfile.mkdtemp(prefix="tst-sheets-demo-"))
     running = start_in_thread(directory / "emulator.db", port=port)
-    settings = Settings(target="local", emulator_url=running.url, program=PROGRAM)
+    local = Settings(target="local", emulator_url=running.url, program=PROGRAM)
+    admin = program_admin()
+    drive_id = prepare_program_drive(local, admin)
+    settings = local.model_copy(update={"drive_folder": drive_id, "subject": admin})
     return DemoContext(running, settings, connect(settings), directory, as_of or DEMO_AS_OF)
 
 

@@ -1,9 +1,11 @@
-"""The program's files in Drive: found by their labels (never by name), created labelled, and
-recovered when a run died between a create and its labels.
+"""The program's files in Drive: where they live, found by their labels (never by name), and
+created labelled.
 
-A run that dies between ``spreadsheets.create`` and ``files.update`` leaves an unlabelled
-spreadsheet; the next listing finds it by the developerMetadata the create carried and labels
-it, so a re-run never makes a second workbook for the same team.
+On Google a service account owns no files: the program lives in a shared drive
+(``TST_DRIVE_FOLDER``: the drive or a folder in it, where the service is a Content manager),
+or the service acts as a staff user who owns them (``TST_OWNER``). A file is created with ONE
+Drive ``files.create`` in that folder, its labels in the same call (so a retried create is
+findable), then ONE Sheets ``batchUpdate`` lays out every tab.
 """
 
 from __future__ import annotations
@@ -11,18 +13,100 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tst_sheets.errors import ConfigError
+from pydantic import BaseModel
+
+from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import id_from_url
-from tst_sheets.model.files import LABEL_KEYS, SPREADSHEET_MIME, of_program
+from tst_sheets.model.files import (
+    FOLDER_MIME,
+    SPREADSHEET_MIME,
+    Permission,
+    PermissionDetail,
+    of_program,
+)
+from tst_sheets.templates.create import layout_requests
 from tst_sheets.workspace import Workspace
 
-OWNED_SPREADSHEETS = f"mimeType = '{SPREADSHEET_MIME}' and 'me' in owners and trashed = false"
+SPREADSHEETS = f"mimeType = '{SPREADSHEET_MIME}' and trashed = false"
+MY_SPREADSHEETS = f"{SPREADSHEETS} and 'me' in owners"
+HOME_FIELDS = "id,name,mimeType,driveId"
+
+
+class Home(BaseModel):
+    """Where the program's files live: a folder (or a shared drive's root) and its drive."""
+
+    folder_id: str | None = None  # None: the owner's My Drive
+    drive_id: str | None = None  # None: not in a shared drive
+
+
+def no_home(ws: Workspace) -> ConfigError:
+    return ConfigError(
+        f"TST_DRIVE_FOLDER is not set: {ws.identity} is a service account and owns no files. "
+        "Set TST_DRIVE_FOLDER to the program's shared drive (or a folder in it) where it is a "
+        "Content manager, or TST_OWNER to the staff user it acts as."
+    )
+
+
+def program_home(ws: Workspace) -> Home:
+    """The configured home, checked once per connection (1 Drive read with a folder)."""
+    if "home" not in ws.memo:
+        ws.memo["home"] = _find_home(ws)
+    home: Home = ws.memo["home"]
+    return home
+
+
+def _find_home(ws: Workspace) -> Home:
+    folder = ws.settings.drive_folder
+    if not folder:
+        if ws.is_service_account and not ws.settings.owner:
+            raise no_home(ws)
+        return Home()
+    try:
+        found = ws.drive.get_file(folder, HOME_FIELDS)
+    except GoogleError as error:
+        if error.status not in (403, 404):
+            raise
+        raise ConfigError(
+            f"TST_DRIVE_FOLDER {folder} cannot be opened as {ws.identity}: check the id, and add "
+            "it to the shared drive as a Content manager."
+        ) from error
+    if found.mime_type != FOLDER_MIME:
+        raise ConfigError(f"TST_DRIVE_FOLDER {folder} is a file, not a shared drive or folder.")
+    if ws.is_service_account and not found.drive_id:
+        raise ConfigError(
+            f"TST_DRIVE_FOLDER {folder} is in someone's My Drive: a service account can create "
+            "files only in a shared drive. Use a shared drive (or a folder in one)."
+        )
+    return Home(folder_id=found.id, drive_id=found.drive_id or None)
+
+
+def inherited_permissions(ws: Workspace) -> list[Permission]:
+    """What every new file in the home inherits (the shared drive's members, the folder's
+    sharing): 1 Drive read per connection, so a new file's sharing plan knows who already
+    has access without listing each file."""
+    if "inherited" not in ws.memo:
+        home = program_home(ws)
+        found: list[Permission] = []
+        if home.drive_id and home.folder_id:
+            found = ws.drive.list_permissions(home.folder_id)
+        ws.memo["inherited"] = [_as_inherited(p) for p in found]
+    inherited: list[Permission] = ws.memo["inherited"]
+    return inherited
+
+
+def _as_inherited(permission: Permission) -> Permission:
+    detail = PermissionDetail(permission_type="member", role=permission.role, inherited=True)
+    return permission.model_copy(update={"permission_details": [detail]})
 
 
 def list_program_files(ws: Workspace) -> list[DriveFile]:
-    """Every spreadsheet the service owns, with labels, modifiedTime and permissions."""
-    return ws.drive.list_files(OWNED_SPREADSHEETS)
+    """Every spreadsheet of the program's home, with labels and modifiedTime (permissions
+    too in a My Drive; a shared drive lists them per file)."""
+    home = program_home(ws)
+    if home.drive_id:
+        return ws.drive.list_files(SPREADSHEETS, drive_id=home.drive_id)
+    return ws.drive.list_files(MY_SPREADSHEETS)
 
 
 def find_roster(ws: Workspace, files: Sequence[DriveFile] | None = None) -> str:
@@ -38,40 +122,14 @@ def find_roster(ws: Workspace, files: Sequence[DriveFile] | None = None) -> str:
     return found[0].id
 
 
-def read_metadata(ws: Workspace, spreadsheet_id: str) -> dict[str, str]:
-    """The spreadsheet-level developerMetadata (1 Sheets read)."""
-    reply = ws.sheets.get(spreadsheet_id, "developerMetadata(metadataKey,metadataValue)")
-    return {
-        m["metadataKey"]: m.get("metadataValue", "")
-        for m in reply.get("developerMetadata", [])
-        if "metadataKey" in m
-    }
-
-
-def recover(
-    ws: Workspace, files: Sequence[DriveFile], program: str, *, dry_run: bool
-) -> list[DriveFile]:
-    """Unlabelled spreadsheets of ``program`` (a run died before labelling), now labelled.
-
-    Only files whose developerMetadata says they are ours; anything else is left alone.
-    """
-    found: list[DriveFile] = []
-    for item in (f for f in files if not f.kind):
-        meta = read_metadata(ws, item.id)
-        if meta.get("tstProgram") != program or not meta.get("tstKind"):
-            continue
-        props = {k: meta[k] for k in LABEL_KEYS if meta.get(k)}
-        if not dry_run:
-            set_labels(ws, item.id, props)
-        found.append(item.model_copy(update={"app_properties": props}))
-    return found
-
-
-def create_labelled(ws: Workspace, body: Mapping[str, Any], props: Mapping[str, str | None]) -> str:
-    """ONE ``spreadsheets.create`` carrying everything, then ONE ``files.update`` labelling it."""
-    spreadsheet_id = ws.sheets.create(body)
-    set_labels(ws, spreadsheet_id, props)
-    return spreadsheet_id
+def create_labelled(ws: Workspace, body: Mapping[str, Any], props: Mapping[str, str]) -> str:
+    """A new spreadsheet in the program's home: ONE Drive create carrying its labels, then
+    ONE batchUpdate laying out every tab of ``body`` (a ``spreadsheets.create`` body)."""
+    home = program_home(ws)
+    parents = [home.folder_id] if home.folder_id else []
+    made = ws.drive.create_file(str(body["properties"]["title"]), SPREADSHEET_MIME, parents, props)
+    ws.sheets.batch_update(made.id, layout_requests(body))
+    return made.id
 
 
 def set_labels(ws: Workspace, file_id: str, props: Mapping[str, str | None]) -> None:

@@ -16,6 +16,12 @@ from tst_sheets.model.files import labels, of_program
 from tst_sheets.provision.roster import render_roster
 from tst_sheets.workspace import Workspace
 
+ROSTER_WELCOME = (
+    "This is the {program} program roster: the one spreadsheet staff keep. List the coaches, "
+    "the teams and the program's events here; the service provisions each team's workbook "
+    "and keeps the calendars from it."
+)
+
 
 class InitResult(AutoCamel):
     """``--json``: ``{"rosterSpreadsheetId", "url", "calls"}``."""
@@ -34,9 +40,6 @@ def init_roster(
     name = program_name or (program.name if program else ws.settings.program)
     files = drive_files.list_program_files(ws)
     found = of_program(files, name, "roster")
-    if not found:
-        recovered = drive_files.recover(ws, files, name, dry_run=False)
-        found = [f for f in recovered if f.kind == "roster"]
     roster_id = found[0].id if found else _create_roster(ws, program or _new_program(ws, name))
     return InitResult(
         roster_spreadsheet_id=roster_id,
@@ -56,8 +59,8 @@ def _create_roster(ws: Workspace, program: Program) -> str:
     template = roster_template(ws)
     props = labels("roster", program.name, template.name, template.version)
     roster_id = drive_files.create_labelled(ws, render_roster(template, program, props), props)
-    notify = ws.settings.target == "google"
     for email in program.staff_emails:
         if program.email_allowed(email):
-            ws.drive.create_permission(roster_id, email, "writer", notify=notify)
+            message = ROSTER_WELCOME.format(program=program.name)
+            ws.drive.create_permission(roster_id, email, "writer", notify=True, message=message)
     return roster_id

@@ -29,10 +29,12 @@ from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
 from tst_sheets.provision.grants import decode_granted, granted_changes
 from tst_sheets.provision.sharing import Grant, plan_sharing, wanted_people
+from tst_sheets.provision.welcome import welcome_message
 from tst_sheets.provision.workbook import render_workbook
 from tst_sheets.reading.roster import RosterRead
-from tst_sheets.reading.workbook import read_workbook
+from tst_sheets.reading.workbook import match_titles, read_workbook
 from tst_sheets.templates import FoundTab, render_upgrade
+from tst_sheets.templates.create import layout_requests
 from tst_sheets.workspace import Workspace
 
 
@@ -68,7 +70,6 @@ class _Run:
         self.dry_run = dry_run
         self.template = team_template(ws)
         self.today = as_of_date(ws, self.program)
-        self.notify = ws.settings.target == "google"
         self.result = ProvisionResult(
             dry_run=dry_run,
             findings=list(roster.findings),
@@ -123,8 +124,6 @@ def _team_books(run: _Run) -> dict[str, DriveFile]:
     """Each team's workbook by lower-cased team id; duplicates (a retried create) resolved."""
     files = drive_files.list_program_files(run.ws)
     books = of_program(files, run.program.name, "team")
-    recovered = drive_files.recover(run.ws, files, run.program.name, dry_run=run.dry_run)
-    books += [f for f in recovered if f.kind == "team"]
     by_team: dict[str, list[DriveFile]] = {}
     for book in books:
         by_team.setdefault(book.team_id.lower(), []).append(book)
@@ -203,10 +202,12 @@ def _record_url(run: _Run, team: Team, book: DriveFile) -> None:
 
 
 def _create(run: _Run, team: Team) -> DriveFile:
-    """ONE spreadsheets.create, ONE files.update (labels + sharing record), then sharing."""
+    """ONE Drive create (labels and the sharing record in it), ONE batchUpdate laying out every
+    tab, then one permission per person."""
     props = run.labels(team)
     wanted = wanted_people(run.program, team, None, run.today)
-    plan = plan_sharing(team, wanted, set(), [], run.ws.identity)
+    inherited = drive_files.inherited_permissions(run.ws)
+    plan = plan_sharing(team, wanted, set(), inherited, run.ws.identity)
     run.result.findings += wanted.findings
     if run.dry_run:
         ref = WorkbookRef(
@@ -216,9 +217,10 @@ def _create(run: _Run, team: Team) -> DriveFile:
         run.result.shared += plan.create
         return DriveFile(id="", app_properties=props)
     body = render_workbook(run.template, run.program, team, props)
-    all_props: dict[str, str | None] = {**props, **granted_changes({}, plan.granted)}
+    record = {k: v for k, v in granted_changes({}, plan.granted).items() if v}
+    all_props = {**props, **record}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
-    book = DriveFile(id=book_id, app_properties={k: v for k, v in all_props.items() if v})
+    book = DriveFile(id=book_id, app_properties=all_props)
     run.result.created.append(
         WorkbookRef(
             team_id=team.team_id,
@@ -228,7 +230,7 @@ def _create(run: _Run, team: Team) -> DriveFile:
         )
     )
     for grant in plan.create:
-        run.ws.drive.create_permission(book_id, grant.email, "writer", notify=run.notify)
+        _grant(run, team, book_id, grant)
         run.result.shared.append(grant)
     return book
 
@@ -241,7 +243,28 @@ def _read_members(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
     read = read_team(run.ws, team, run.program, run.template, spreadsheet_id=book.id, keys=["team"])
     if read.failure is not None:
         raise GoogleError(0, read.failure)
+    if read.fallback and not match_titles(run.template, list(read.sheet_ids)):
+        _lay_out(run, team, book, list(read.sheet_ids.values()))
+        return None  # just laid out: its Team tab holds the TL only
     return _team_tab(run, team, book, read.record)
+
+
+def _lay_out(run: _Run, team: Team, book: DriveFile, drafts: list[int]) -> None:
+    """A workbook whose create was never followed by its layout (a run died in between): lay
+    it out now, dropping the empty tab Drive made."""
+    run.result.findings.append(
+        Finding(
+            team=team.team_id,
+            rule="provision.laid_out",
+            severity="info",
+            found="a workbook created but never laid out (an interrupted run)",
+            expected="every tab of the template: laid out now",
+            link=book.url,
+        )
+    )
+    if not run.dry_run:
+        body = render_workbook(run.template, run.program, team, run.labels(team))
+        run.ws.sheets.batch_update(book.id, layout_requests(body, drop=drafts))
 
 
 def _team_tab(
@@ -345,4 +368,10 @@ def _share(
     if changes:
         drive_files.set_labels(run.ws, book.id, changes)
     for grant in plan.create:
-        run.ws.drive.create_permission(book.id, grant.email, "writer", notify=run.notify)
+        _grant(run, team, book.id, grant)
+
+
+def _grant(run: _Run, team: Team, book_id: str, grant: Grant) -> None:
+    """Writer for one person, with a welcome written for them in Google's sharing email."""
+    message = welcome_message(run.program, team, grant.reason)
+    run.ws.drive.create_permission(book_id, grant.email, "writer", notify=True, message=message)

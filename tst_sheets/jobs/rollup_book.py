@@ -11,6 +11,7 @@ from tst_sheets.jobs.roster import record_setting
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
+from tst_sheets.provision.welcome import rollup_message
 from tst_sheets.reading.roster import RosterRead
 from tst_sheets.rollup.grid import Grid
 from tst_sheets.rollup.state import SheetLayout
@@ -31,9 +32,6 @@ def find_or_create(
 ) -> tuple[str, bool]:
     """The program's roll-up (by label; the one the roster names first), or a new one."""
     mine = of_program(list(files), program.name, KIND)
-    if not mine and any(not f.kind for f in files):
-        recovered = drive_files.recover(ws, files, program.name, dry_run=False)
-        mine = [f for f in recovered if f.kind == KIND]
     if mine:
         mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
         return mine[0].id, False
@@ -108,15 +106,18 @@ def share(
 ) -> None:
     """Coaches (reader) and staff (writer) only: never TLs, principals or members."""
     listed = next((f for f in files if f.id == book_id), None)
-    perms = [] if created or listed is None else listed.permissions
-    if perms is None:  # the listing did not carry them: ask (1 Drive read)
+    perms = (
+        drive_files.inherited_permissions(ws) if created or listed is None else listed.permissions
+    )
+    if perms is None:  # the listing did not carry them (a shared drive's): ask (1 Drive read)
         perms = ws.drive.list_permissions(book_id)
     wanted = rollup_people(program)
     for perm in perms:
-        if perm.role != "owner" and (perm.type != "user" or wanted.get(perm.email) != perm.role):
+        if perm.role == "owner" or perm.inherited:  # drive members keep the drive's access
+            continue
+        if perm.type != "user" or wanted.get(perm.email) != perm.role:
             ws.drive.delete_permission(book_id, perm.id)
-    have = {p.email: p.role for p in perms if p.type == "user"}
-    notify = ws.settings.target == "google"
     for email, role in sorted(wanted.items()):
-        if have.get(email) != role:
-            ws.drive.create_permission(book_id, email, role, notify=notify)
+        if not any(p.email == email and p.at_least(role) for p in perms):
+            message = rollup_message(program, role)
+            ws.drive.create_permission(book_id, email, role, notify=True, message=message)

@@ -17,6 +17,27 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
 
+# Drive's roles, weakest first: access through a shared drive's membership is "strictly
+# expansive", so a role at least as strong as the one wanted already is what is wanted.
+ROLE_RANK = {
+    "reader": 0,
+    "commenter": 1,
+    "writer": 2,
+    "fileOrganizer": 3,
+    "organizer": 4,
+    "owner": 5,
+}
+
+
+class PermissionDetail(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    permission_type: str = ""
+    role: str = ""
+    inherited: bool = False
+    inherited_from: str = ""
+
+
 class Permission(BaseModel):
     """One Drive permission (a person, a group, a domain or "anyone")."""
 
@@ -27,10 +48,28 @@ class Permission(BaseModel):
     role: str
     email_address: str = ""
     domain: str = ""
+    permission_details: list[PermissionDetail] = Field(default_factory=list)
 
     @property
     def email(self) -> str:
         return self.email_address.lower()
+
+    @property
+    def inherited(self) -> bool:
+        """From a shared drive's membership only: nobody can remove it from the file."""
+        return bool(self.permission_details) and all(d.inherited for d in self.permission_details)
+
+    def at_least(self, role: str) -> bool:
+        return ROLE_RANK.get(self.role, -1) >= ROLE_RANK.get(role, 99)
+
+
+class Drive(BaseModel):
+    """A shared drive (the organisation owns its files; people are its members)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    id: str
+    name: str = ""
 
 
 class DriveFile(BaseModel):
@@ -40,6 +79,9 @@ class DriveFile(BaseModel):
 
     id: str
     name: str = ""
+    mime_type: str = ""
+    drive_id: str = ""
+    parents: list[str] = Field(default_factory=list)
     created_time: str = ""
     modified_time: str = ""
     app_properties: dict[str, str] = Field(default_factory=dict)

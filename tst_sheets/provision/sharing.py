@@ -26,7 +26,6 @@ from tst_sheets.model import (
     cell_link,
 )
 
-WRITER_ROLES = {"writer", "owner", "organizer", "fileOrganizer"}
 Reason = Literal["TL", "principal", "coach", "staff", "member"]
 
 
@@ -133,12 +132,13 @@ def plan_sharing(
         perm = by_email.get(email)
         if perm is None:
             plan.create.append(Grant(team_id=team.team_id, email=email, reason=reason))
-        elif perm.role not in WRITER_ROLES:
+        elif not perm.at_least("writer"):
             plan.findings.append(_hand_role(team, perm, reason))
     for email in sorted(granted - set(wanted.people)):
         perm = by_email.get(email)
         departed = email in wanted.departed or members_known or team.status != "Active"
-        if perm is not None and departed and perm.role != "owner":
+        removable = perm is not None and perm.role != "owner" and not perm.inherited
+        if perm is not None and removable and departed:
             plan.remove.append(
                 Grant(
                     team_id=team.team_id,
@@ -172,8 +172,8 @@ def _hand_added(
     """Permissions someone added by hand: reported, never touched."""
     out: list[Finding] = []
     for perm in perms:
-        if perm.role == "owner" or perm.email == service.lower():
-            continue
+        if perm.role == "owner" or perm.inherited or perm.email == service.lower():
+            continue  # the owner, a shared drive's members, the service itself
         if perm.type in ("anyone", "domain"):
             who = "anyone with the link" if perm.type == "anyone" else f"domain {perm.domain}"
             out.append(

@@ -14,6 +14,8 @@ from tst_sheets.templates.cells import data_cell, header_cell, text_cell
 from tst_sheets.templates.schema import CellInput, ColumnSpec, TabSpec, WorkbookTemplate
 
 SPARE_COLUMNS = 4  # room for a TL's own columns without resizing the grid
+DEFAULT_SHEET_ID = 0  # the "Sheet1" Google puts in every spreadsheet Drive creates
+TAB_KEY = "tstTab"  # sheet-level developer metadata: which template tab a tab is
 SERVICE_TAB_COLOR = {"red": 0.12, "green": 0.31, "blue": 0.47}
 PROTECTION_NOTE = "Filled by the TST service: your edits here may be replaced."
 
@@ -111,6 +113,17 @@ def sheet_body(
             }
         ],
         "protectedRanges": protections(tab),
+        "developerMetadata": [tab_metadata(tab.key, tab.sheet_id)],
+    }
+
+
+def tab_metadata(key: str, sheet_id: int) -> dict[str, Any]:
+    """Marks a tab as the template's ``key``, so it is found again whatever its title."""
+    return {
+        "metadataKey": TAB_KEY,
+        "metadataValue": key,
+        "location": {"sheetId": sheet_id},
+        "visibility": "DOCUMENT",
     }
 
 
@@ -169,3 +182,64 @@ def render_create(
         "sheets": [sheet_body(tab, i, content.get(tab.key)) for i, tab in enumerate(template.tabs)],
         "developerMetadata": developer_metadata(metadata),
     }
+
+
+def sheet_requests(sheet: Mapping[str, Any], sheet_id: int | None = None) -> list[dict[str, Any]]:
+    """One ``Sheet`` of a create body as ``batchUpdate`` requests (under ``sheet_id``, when its
+    own id is taken): add it, fill it, size its columns, protect and mark it."""
+    sid = sheet["properties"]["sheetId"] if sheet_id is None else sheet_id
+    grid = sheet["data"][0]
+    start = {"sheetId": sid, "rowIndex": 0, "columnIndex": 0}
+    requests: list[dict[str, Any]] = [
+        {"addSheet": {"properties": {**sheet["properties"], "sheetId": sid}}},
+        {"updateCells": {"rows": grid["rowData"], "start": start, "fields": "*"}},
+    ]
+    for index, column in enumerate(grid["columnMetadata"]):
+        requests.append(column_width(sid, index, int(column["pixelSize"])))
+    for protected in sheet["protectedRanges"]:
+        rng = {**protected, "range": {**protected["range"], "sheetId": sid}}
+        requests.append({"addProtectedRange": {"protectedRange": rng}})
+    for meta in sheet.get("developerMetadata", []):
+        located = {**meta, "location": {"sheetId": sid}}
+        requests.append({"createDeveloperMetadata": {"developerMetadata": located}})
+    return requests
+
+
+def column_width(sheet_id: int, column: int, pixels: int) -> dict[str, Any]:
+    rng = {
+        "sheetId": sheet_id,
+        "dimension": "COLUMNS",
+        "startIndex": column,
+        "endIndex": column + 1,
+    }
+    return {
+        "updateDimensionProperties": {
+            "range": rng,
+            "properties": {"pixelSize": pixels},
+            "fields": "pixelSize",
+        }
+    }
+
+
+def layout_requests(
+    body: Mapping[str, Any], drop: Sequence[int] = (DEFAULT_SHEET_ID,)
+) -> list[dict[str, Any]]:
+    """A ``spreadsheets.create`` body as the ONE ``batchUpdate`` that lays it out in a
+    spreadsheet Drive has just made: its settings, every tab, the labels; the empty tabs
+    Drive made (``drop``) go last, once there is another tab to keep."""
+    props = body["properties"]
+    settings = {k: props[k] for k in ("timeZone", "locale") if k in props}
+    requests: list[dict[str, Any]] = [
+        {
+            "updateSpreadsheetProperties": {
+                "properties": settings,
+                "fields": ",".join(settings),
+            }
+        }
+    ]
+    for sheet in body["sheets"]:
+        requests += sheet_requests(sheet)
+    for meta in body.get("developerMetadata", []):
+        requests.append({"createDeveloperMetadata": {"developerMetadata": meta}})
+    requests += [{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in drop]
+    return requests

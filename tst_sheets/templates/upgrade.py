@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tst_sheets.templates.cells import data_cell, header_cell
-from tst_sheets.templates.create import sheet_body
+from tst_sheets.templates.create import column_width, sheet_body, sheet_requests
 from tst_sheets.templates.headers import HeaderMatch, find_header
 from tst_sheets.templates.schema import ColumnSpec, TabSpec, WorkbookTemplate
 
@@ -62,22 +62,11 @@ def _assign_tabs(template: WorkbookTemplate, found: Sequence[FoundTab]) -> dict[
 
 
 def _add_tab(tab: TabSpec, index: int, used_ids: set[int]) -> list[dict[str, Any]]:
-    body = sheet_body(tab, index, None)
     sheet_id = tab.sheet_id
     while sheet_id in used_ids:  # a TL's own tab may hold the id we would choose
         sheet_id = (sheet_id + 1) & 0x3FFFFFFF
     used_ids.add(sheet_id)
-    props = {**body["properties"], "sheetId": sheet_id}
-    grid = body["data"][0]
-    requests: list[dict[str, Any]] = [
-        {"addSheet": {"properties": props}},
-        {"updateCells": {"rows": grid["rowData"], "start": _at(sheet_id, 0, 0), "fields": "*"}},
-    ]
-    requests += _widths(sheet_id, 0, [c.width for c in tab.columns])
-    for rng in body["protectedRanges"]:
-        rng["range"]["sheetId"] = sheet_id
-        requests.append({"addProtectedRange": {"protectedRange": rng}})
-    return requests
+    return sheet_requests(sheet_body(tab, index, None), sheet_id)
 
 
 def _upgrade_table(tab: TabSpec, found: FoundTab) -> list[dict[str, Any]]:
@@ -104,7 +93,7 @@ def _upgrade_table(tab: TabSpec, found: FoundTab) -> list[dict[str, Any]]:
         requests += _column_requests(
             col, found.sheet_id, match.row, placed[col.key], new=col in missing, body_rows=body_rows
         )
-    requests += [_width(found.sheet_id, placed[c.key], c.width) for c in missing]
+    requests += [column_width(found.sheet_id, placed[c.key], c.width) for c in missing]
     return requests
 
 
@@ -174,26 +163,6 @@ def _span(sheet_id: int, start_row: int, rows: int, column: int) -> dict[str, in
         "startColumnIndex": column,
         "endColumnIndex": column + 1,
     }
-
-
-def _width(sheet_id: int, column: int, pixels: int) -> dict[str, Any]:
-    rng = {
-        "sheetId": sheet_id,
-        "dimension": "COLUMNS",
-        "startIndex": column,
-        "endIndex": column + 1,
-    }
-    return {
-        "updateDimensionProperties": {
-            "range": rng,
-            "properties": {"pixelSize": pixels},
-            "fields": "pixelSize",
-        }
-    }
-
-
-def _widths(sheet_id: int, start: int, widths: Sequence[int]) -> list[dict[str, Any]]:
-    return [_width(sheet_id, start + i, w) for i, w in enumerate(widths)]
 
 
 def _set_metadata(key: str, value: str) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 Scopes, and why each:
 - ``spreadsheets``: read the roster and team workbooks staff share with the service, write
   the workbooks it creates. (There is no narrower Sheets scope that can read a shared roster.)
-- ``drive.file``: Drive metadata, sharing and listing of only the files the service itself
-  created or was given; never the rest of anyone's Drive.
+- ``drive``: the program's shared drive. ``drive.file`` ("only the specific Google Drive files
+  you use with this app") would not let the service create files in a folder an admin made,
+  nor list the shared drive's members for the access audit. A service account reaches only
+  what it was given (the program's shared drive, files shared with it), so ``drive`` adds
+  nothing beyond the program's own drive.
 - ``calendar.app.created``: create the program's own secondary calendar and manage events on
   it, and nothing else of anyone's calendars. Inviting attendees from a service account needs
   domain-wide delegation with a ``subject`` (a program staff user).
@@ -15,17 +18,21 @@ Scopes, and why each:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import google.auth
 from google.auth import iam
 from google.auth.credentials import Credentials
+from google.auth.exceptions import DefaultCredentialsError
 from google.auth.transport.requests import Request
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
 from tst_sheets.config import Settings
+from tst_sheets.errors import ConfigError
 
 SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-DRIVE_SCOPES = ("https://www.googleapis.com/auth/drive.file",)
+DRIVE_SCOPES = ("https://www.googleapis.com/auth/drive",)
 CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.app.created",
     "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
@@ -34,24 +41,64 @@ ALL_SCOPES = SHEETS_SCOPES + DRIVE_SCOPES + CALENDAR_SCOPES
 _TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
+SERVICE_ACCOUNT_DOMAIN = "gserviceaccount.com"
+
+
+def is_service_account(email: str) -> bool:
+    """``…@project.iam.gserviceaccount.com`` (and Google's App Engine / Compute defaults)."""
+    return email.lower().rpartition("@")[2].endswith(SERVICE_ACCOUNT_DOMAIN)
+
+
+def service_account_email(credentials: Credentials) -> str:
+    """The service account the credentials are (Compute's ADC says "default" until refreshed)."""
+    email = str(getattr(credentials, "service_account_email", "") or "")
+    if email in ("", "default") and hasattr(credentials, "refresh"):
+        credentials.refresh(Request())
+        email = str(getattr(credentials, "service_account_email", "") or "")
+    return email or "(unknown account)"
+
+
 def local_credentials(identity: str) -> Credentials:
     """The emulator reads the bearer token as the caller's email; it never expires."""
     return user_credentials.Credentials(token=identity)
 
 
 def google_credentials(settings: Settings, subject: str | None = None) -> Credentials:
-    """ADC or a key file; with ``subject``, domain-wide delegation as that user."""
+    """ADC or a key file; with ``subject``, domain-wide delegation as that user.
+
+    A missing or unreadable key, or no ADC at all, is a ``ConfigError`` saying what to set.
+    """
     if settings.credentials == "key-file":
-        if settings.key_file is None:
-            raise ValueError("TST_CREDENTIALS=key-file needs TST_KEY_FILE")
-        base: Credentials = service_account.Credentials.from_service_account_file(
-            str(settings.key_file), scopes=ALL_SCOPES
-        )
+        base = _key_file(settings.key_file)
     else:
-        base, _ = google.auth.default(scopes=ALL_SCOPES)
+        try:
+            base, _ = google.auth.default(scopes=ALL_SCOPES)
+        except DefaultCredentialsError as error:
+            raise ConfigError(
+                "No Google credentials found: run `gcloud auth application-default login` "
+                "(or deploy with a service account), or set TST_CREDENTIALS=key-file and "
+                "TST_KEY_FILE."
+            ) from error
     if subject is None:
         return base
     return _delegated(base, subject)
+
+
+def _key_file(path: Path | None) -> Credentials:
+    if path is None:
+        raise ConfigError("TST_CREDENTIALS=key-file needs TST_KEY_FILE: the service account's key.")
+    try:
+        key: Credentials = service_account.Credentials.from_service_account_file(
+            str(path), scopes=ALL_SCOPES
+        )
+    except FileNotFoundError as error:
+        raise ConfigError(f"TST_KEY_FILE {path} does not exist: set it to the key file.") from error
+    except (ValueError, OSError) as error:
+        raise ConfigError(
+            f"TST_KEY_FILE {path} is not a service-account key ({error}); download a JSON key "
+            "for the service account and point TST_KEY_FILE at it."
+        ) from error
+    return key
 
 
 def _delegated(base: Credentials, subject: str) -> Credentials:
@@ -60,7 +107,11 @@ def _delegated(base: Credentials, subject: str) -> Credentials:
     # Keyless delegation (e.g. on Cloud Functions): sign the JWT through the IAM API.
     email = getattr(base, "service_account_email", None)
     if not email:
-        raise ValueError("domain-wide delegation needs service-account credentials")
+        raise ConfigError(
+            "Domain-wide delegation (TST_SUBJECT, TST_OWNER or TST_SENDER) needs service-account "
+            "credentials: set TST_CREDENTIALS=key-file and TST_KEY_FILE, or run as the service "
+            "account."
+        )
     base.refresh(Request())
     signer = iam.Signer(Request(), base, email)
     return service_account.Credentials(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
 from googleapiclient.discovery import build
 
 from tst_sheets.config import Settings
-from tst_sheets.workspace.auth import google_credentials, local_credentials
+from tst_sheets.workspace.auth import (
+    google_credentials,
+    is_service_account,
+    local_credentials,
+    service_account_email,
+)
 from tst_sheets.workspace.calendar import Calendar
 from tst_sheets.workspace.counting import CallCounter
 from tst_sheets.workspace.drive import Drive
@@ -28,9 +33,15 @@ class Workspace:
     counter: CallCounter
     identity: str
     settings: Settings
+    memo: dict[str, Any] = field(default_factory=dict)  # lookups a job makes once
 
     def calls(self) -> dict[str, dict[str, int]]:
         return self.counter.snapshot()
+
+    @property
+    def is_service_account(self) -> bool:
+        """Google's service accounts own no files and invite nobody without delegation."""
+        return is_service_account(self.identity)
 
 
 def connect(settings: Settings | None = None, identity: str | None = None) -> Workspace:
@@ -43,22 +54,24 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         base_delay_s=settings.retry_base_delay_s,
     )
     if settings.target == "local":
-        who = identity or settings.identity
+        who = identity or settings.files_identity()
         creds = local_credentials(who)
         calendar_creds = local_credentials(identity or settings.calendar_subject())
         endpoint: str | None = settings.emulator_url.rstrip("/")
     else:
-        who = identity or "service-account"
-        creds = google_credentials(settings)
+        creds = google_credentials(settings, subject=settings.owner)
         calendar_creds = google_credentials(settings, subject=settings.subject)
+        who = settings.owner or service_account_email(creds)
         endpoint = None
     session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
+
+    def http(credentials: Any) -> WorkspaceHttp:
+        return WorkspaceHttp(credentials, counter, policy, local=endpoint is not None)
+
     return Workspace(
         sheets=Sheets(gspread.Client(auth=creds, session=session)),
-        drive=Drive(_discovery("drive", "v3", WorkspaceHttp(creds, counter, policy), endpoint)),
-        calendar=Calendar(
-            _discovery("calendar", "v3", WorkspaceHttp(calendar_creds, counter, policy), endpoint)
-        ),
+        drive=Drive(_discovery("drive", "v3", http(creds), endpoint)),
+        calendar=Calendar(_discovery("calendar", "v3", http(calendar_creds), endpoint)),
         counter=counter,
         identity=who,
         settings=settings,

@@ -1,16 +1,25 @@
-"""Drive v3 through googleapiclient: one method per REST call, pydantic models back."""
+"""Drive v3 through googleapiclient: one method per REST call, pydantic models back.
+
+Every call says ``supportsAllDrives``: the program's files live in a shared drive, and Drive
+answers "File not found" for a shared-drive item to a call that does not say it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tst_sheets.model.files import Drive as SharedDrive
 from tst_sheets.model.files import DriveFile, Permission
 from tst_sheets.workspace.calls import all_pages, execute, google_call
 
-PERMISSION_FIELDS = "id,type,role,emailAddress,domain"
-FILE_FIELDS = f"id,name,createdTime,modifiedTime,appProperties,permissions({PERMISSION_FIELDS})"
+PERMISSION_FIELDS = "id,type,role,emailAddress,domain,permissionDetails"
+FILE_FIELDS = (
+    "id,name,mimeType,driveId,parents,createdTime,modifiedTime,appProperties,"
+    f"permissions({PERMISSION_FIELDS})"
+)
 PAGE_SIZE = 1000
+ALL_DRIVES = {"supportsAllDrives": True}
 
 
 class Drive:
@@ -19,13 +28,25 @@ class Drive:
     def __init__(self, resource: Any) -> None:
         self.resource = resource
 
+    # -- files --------------------------------------------------------------------------
+
     @google_call("drive")
-    def list_files(self, q: str, fields: str = FILE_FIELDS) -> list[DriveFile]:
-        """``files.list`` of every file matching ``q``, all pages."""
+    def list_files(
+        self, q: str, fields: str = FILE_FIELDS, drive_id: str | None = None
+    ) -> list[DriveFile]:
+        """``files.list`` of every file matching ``q`` (in one shared drive), all pages."""
+        scope: dict[str, Any] = {}
+        if drive_id:
+            scope = {"corpora": "drive", "driveId": drive_id, "includeItemsFromAllDrives": True}
 
         def page(token: str | None) -> dict[str, Any]:
             request = self.resource.files().list(
-                q=q, pageSize=PAGE_SIZE, pageToken=token, fields=f"nextPageToken,files({fields})"
+                q=q,
+                pageSize=PAGE_SIZE,
+                pageToken=token,
+                fields=f"nextPageToken,files({fields})",
+                **ALL_DRIVES,
+                **scope,
             )
             reply: dict[str, Any] = execute(request)
             return reply
@@ -33,18 +54,49 @@ class Drive:
         return [DriveFile.model_validate(item) for item in all_pages(page, "files")]
 
     @google_call("drive")
+    def get_file(self, file_id: str, fields: str = FILE_FIELDS) -> DriveFile:
+        """``files.get`` of a file's metadata."""
+        request = self.resource.files().get(fileId=file_id, fields=fields, **ALL_DRIVES)
+        return DriveFile.model_validate(execute(request))
+
+    @google_call("drive")
+    def create_file(
+        self,
+        name: str,
+        mime_type: str,
+        parents: Sequence[str],
+        app_properties: Mapping[str, str],
+        fields: str = FILE_FIELDS,
+    ) -> DriveFile:
+        """``files.create`` of an empty Google file (a spreadsheet, a folder) in ``parents``."""
+        body: dict[str, Any] = {
+            "name": name,
+            "mimeType": mime_type,
+            "appProperties": dict(app_properties),
+        }
+        if parents:
+            body["parents"] = list(parents)
+        request = self.resource.files().create(body=body, fields=fields, **ALL_DRIVES)
+        return DriveFile.model_validate(execute(request))
+
+    @google_call("drive")
     def update_file(self, file_id: str, body: Mapping[str, Any], fields: str = "id") -> None:
         """``files.update`` of metadata (appProperties: a None value removes the key)."""
-        execute(self.resource.files().update(fileId=file_id, body=dict(body), fields=fields))
+        request = self.resource.files().update(
+            fileId=file_id, body=dict(body), fields=fields, **ALL_DRIVES
+        )
+        execute(request)
+
+    # -- permissions (of a file, or of a shared drive: its members) -----------------------
 
     @google_call("drive")
     def list_permissions(self, file_id: str) -> list[Permission]:
-        """``permissions.list``, all pages."""
+        """``permissions.list``, all pages; a shared-drive item's inherited ones too."""
 
         def page(token: str | None) -> dict[str, Any]:
             fields = f"nextPageToken,permissions({PERMISSION_FIELDS})"
             request = self.resource.permissions().list(
-                fileId=file_id, pageToken=token, fields=fields
+                fileId=file_id, pageToken=token, fields=fields, **ALL_DRIVES
             )
             reply: dict[str, Any] = execute(request)
             return reply
@@ -52,11 +104,20 @@ class Drive:
         return [Permission.model_validate(p) for p in all_pages(page, "permissions")]
 
     @google_call("drive")
-    def create_permission(self, file_id: str, email: str, role: str, *, notify: bool) -> str:
-        """``permissions.create`` for one person; Google emails them only with ``notify``."""
+    def create_permission(
+        self, file_id: str, email: str, role: str, *, notify: bool, message: str = ""
+    ) -> str:
+        """``permissions.create`` for one person; with ``notify``, Google emails them
+        ``message`` (a plain-text note in the sharing email)."""
         body = {"type": "user", "role": role, "emailAddress": email}
+        extra: dict[str, Any] = {"emailMessage": message} if notify and message else {}
         request = self.resource.permissions().create(
-            fileId=file_id, body=body, sendNotificationEmail=notify, fields="id"
+            fileId=file_id,
+            body=body,
+            sendNotificationEmail=notify,
+            fields="id",
+            **ALL_DRIVES,
+            **extra,
         )
         reply: dict[str, Any] = execute(request)
         return str(reply.get("id", ""))
@@ -64,4 +125,27 @@ class Drive:
     @google_call("drive")
     def delete_permission(self, file_id: str, permission_id: str) -> None:
         """``permissions.delete``."""
-        execute(self.resource.permissions().delete(fileId=file_id, permissionId=permission_id))
+        request = self.resource.permissions().delete(
+            fileId=file_id, permissionId=permission_id, **ALL_DRIVES
+        )
+        execute(request)
+
+    # -- shared drives ------------------------------------------------------------------
+
+    @google_call("drive")
+    def create_drive(self, name: str, request_id: str) -> SharedDrive:
+        """``drives.create``; the same ``request_id`` never makes a second drive."""
+        reply = execute(self.resource.drives().create(requestId=request_id, body={"name": name}))
+        return SharedDrive.model_validate(reply)
+
+    @google_call("drive")
+    def list_drives(self) -> list[SharedDrive]:
+        """``drives.list`` of the drives the caller is a member of, all pages."""
+
+        def page(token: str | None) -> dict[str, Any]:
+            reply: dict[str, Any] = execute(
+                self.resource.drives().list(pageSize=100, pageToken=token)
+            )
+            return reply
+
+        return [SharedDrive.model_validate(d) for d in all_pages(page, "drives")]

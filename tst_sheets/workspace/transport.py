@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httplib2
 import requests
@@ -18,7 +18,7 @@ from google.auth.transport.requests import AuthorizedSession
 from google_auth_httplib2 import AuthorizedHttp
 
 from tst_sheets.workspace.counting import CallCounter
-from tst_sheets.workspace.retry import RETRY_STATUSES, RetryPolicy
+from tst_sheets.workspace.retry import RetryPolicy, reason_of, retryable
 
 GOOGLE_ORIGINS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -30,30 +30,47 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+class Answer(Protocol):
+    """What the retry loop needs to know of either library's response."""
+
+    def __call__(self, response: Any) -> tuple[int, bytes | str, str | None]: ...
+
+
 def _with_retries(
-    send: Callable[[], Any],
-    status_of: Callable[[Any], int],
-    retry_after_of: Callable[[Any], str | None],
-    policy: RetryPolicy,
+    send: Callable[[], Any], answer: Answer, policy: RetryPolicy, *, local: bool
 ) -> Any:
-    """Send, and resend on 429/5xx or a dropped connection, within the policy's bounds."""
+    """Send, and resend what is worth another try (see ``retry``), within the policy's bounds.
+
+    ``answer(response)`` is the status, the body and the ``Retry-After`` header.
+    """
     started = time.monotonic()
     attempt = 1
     while True:
         try:
             response = send()
-        except _CONNECTION_ERRORS:
+        except _CONNECTION_ERRORS as error:
             wait = policy.delay(attempt)
-            if not policy.should_retry(attempt, started, wait):
+            if (local and _refused(error)) or not policy.should_retry(attempt, started, wait):
                 raise
         else:
-            if status_of(response) not in RETRY_STATUSES:
+            status, body, retry_after = answer(response)
+            if not retryable(status, reason_of(body) if status == 403 else ""):
                 return response
-            wait = policy.delay(attempt, retry_after_of(response))
+            wait = policy.delay(attempt, retry_after)
             if not policy.should_retry(attempt, started, wait):
                 return response
         policy.pause(wait)
         attempt += 1
+
+
+def _refused(error: BaseException) -> bool:
+    """Nothing listens at the address (the local emulator is not running): waiting won't help."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "Connection refused" in str(error) or "[Errno 111]" in str(error)
 
 
 class WorkspaceSession(AuthorizedSession):
@@ -80,9 +97,9 @@ class WorkspaceSession(AuthorizedSession):
 
         response: requests.Response = _with_retries(
             send,
-            lambda r: r.status_code,
-            lambda r: r.headers.get("Retry-After"),
+            lambda r: (r.status_code, r.content, r.headers.get("Retry-After")),
             self.policy,
+            local=self.emulator_url is not None,
         )
         return response
 
@@ -101,10 +118,13 @@ class WorkspaceHttp:
     here rewrites URLs.
     """
 
-    def __init__(self, credentials: Credentials, counter: CallCounter, policy: RetryPolicy) -> None:
+    def __init__(
+        self, credentials: Credentials, counter: CallCounter, policy: RetryPolicy, *, local: bool
+    ) -> None:
         self._http = AuthorizedHttp(credentials, http=httplib2.Http(timeout=60))
         self.counter = counter
         self.policy = policy
+        self.local = local
 
     def request(
         self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, **kwargs: Any
@@ -115,9 +135,9 @@ class WorkspaceHttp:
 
         result: tuple[httplib2.Response, bytes] = _with_retries(
             send,
-            lambda r: int(r[0].status),
-            lambda r: r[0].get("retry-after"),
+            lambda r: (int(r[0].status), r[1], r[0].get("retry-after")),
             self.policy,
+            local=self.local,
         )
         return result
 
