@@ -26,7 +26,7 @@ import functions_framework
 from pydantic import BaseModel
 
 from tst_sheets.config import Settings
-from tst_sheets.errors import GoogleError
+from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.workspace import Workspace, connect
 
 log = logging.getLogger("tst_sheets.functions")
@@ -123,6 +123,9 @@ def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Respons
         result = job(ws, job_request)
     except BadRequest as error:
         return _error(error.status, error.message)
+    except ConfigError as error:  # the deployment's settings: one line says what to set
+        log.error("function misconfigured: %s", error)
+        return _error(500, str(error), "FAILED_PRECONDITION")
     except Exception:  # logged with its traceback; the caller learns only that it failed
         log.exception("function failed: %s %s", request.method, request.path)
         return _error(500, "Internal error; the details are in the function's logs.")
@@ -206,8 +209,8 @@ def check_roster(ws: Workspace, roster_id: str) -> None:
         ) from error
 
 
-def _error(status: int, message: str) -> flask.Response:
-    body = {"error": {"code": status, "message": message, "status": _STATUS[status]}}
+def _error(status: int, message: str, name: str = "") -> flask.Response:
+    body = {"error": {"code": status, "message": message, "status": name or _STATUS[status]}}
     response = _json(body, status)
     if status == 405:
         response.headers["Allow"] = "POST"

@@ -154,3 +154,19 @@ def export_ics_command(
     console.print(f"Wrote {export.events} events to [bold]{out}[/]")
     for finding in export.findings:
         err_console.print(f"{finding.where}: {finding.found} ({finding.expected})")
+
+
+@app.command("doctor")
+def doctor_command(as_json: JsonOption = False) -> None:
+    """Check a deployment before its first run: credentials, identity, scopes, the APIs, the
+    shared drive, the roster, calendar delegation, Allowed Domains. Exit 0 only if all pass."""
+    from tst_sheets.cli.render.doctor import render_doctor
+    from tst_sheets.jobs.doctor import doctor
+
+    with reported():
+        result = doctor(Settings())
+    if as_json:
+        print_json(result.model_dump(by_alias=True, mode="json"))
+    else:
+        render_doctor(console, result)
+    raise typer.Exit(0 if result.ok else 1)

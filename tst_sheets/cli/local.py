@@ -106,8 +106,7 @@ def emulator(
     _emulator_installed()
     from tst_sheets.config import Settings
     from tst_sheets.demo.admin import prepare_program_drive, program_admin
-    from tst_sheets.emulator import EmulatorApp, Knobs
-    from tst_sheets.emulator.server import serve
+    from tst_sheets.emulator import Knobs, start_in_thread
 
     knobs = Knobs(
         quota_read_per_user=quota_read_per_user,
@@ -122,7 +121,7 @@ def emulator(
         seed=seed,
     )
     path = db or str(default_db())
-    running = serve(EmulatorApp(path, knobs), host, port)
+    running = start_in_thread(path, knobs, host, port)
     settings = Settings(target="local", emulator_url=running.url)
     admin = program_admin()
     drive_id = prepare_program_drive(settings, admin)
@@ -140,8 +139,6 @@ def emulator(
         soft_wrap=True,
     )
     try:
-        running.server.serve_forever()
-    except KeyboardInterrupt:
-        console.print("Stopped.")
+        _wait_forever()
     finally:
-        running.server.server_close()
+        running.stop()

@@ -68,8 +68,8 @@ def _find_home(ws: Workspace) -> Home:
         if error.status not in (403, 404):
             raise
         raise ConfigError(
-            f"TST_DRIVE_FOLDER {folder} cannot be opened as {ws.identity}: check the id, and add "
-            "it to the shared drive as a Content manager."
+            f"TST_DRIVE_FOLDER {folder} cannot be opened as {ws.identity}: check the id, and make "
+            f"{ws.identity} a Content manager of the shared drive (Manage members)."
         ) from error
     if found.mime_type != FOLDER_MIME:
         raise ConfigError(f"TST_DRIVE_FOLDER {folder} is a file, not a shared drive or folder.")

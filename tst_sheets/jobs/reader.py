@@ -239,4 +239,4 @@ def describe_failure(error: GoogleError) -> tuple[str, bool]:
         return f"Google answered {error.status} after retries", False
     if error.status:
         return f"Google answered {error.status}: {error.message[:200]}", True
-    return f"could not reach Google ({error.message[:200]})", False
+    return error.message[:240], False  # no answer at all: worth trying again next run

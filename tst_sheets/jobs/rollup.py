@@ -25,7 +25,7 @@ from tst_sheets.commitments import CommitmentSet, load_commitments
 from tst_sheets.jobs import rollup_book
 from tst_sheets.jobs.collect import Unreadable, team_status
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
-from tst_sheets.jobs.files import list_program_files, team_books
+from tst_sheets.jobs.files import list_program_files, program_home, team_books
 from tst_sheets.jobs.reader import Progress, TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.jobs.start_here import update_start_here
@@ -79,6 +79,7 @@ def rollup(
 ) -> RollupResult:
     """Read what changed, evaluate every team, write the roll-up and changed Start Here tabs."""
     before = ws.calls()
+    program_home(ws)  # a service account with nowhere to create stops here
     run = _Run(ws, roster_id_of(ws, roster_id))
     as_of = as_of_date(ws, run.program, as_of)
     files = list_program_files(ws)

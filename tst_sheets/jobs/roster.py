@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tst_sheets.errors import GoogleError
+from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.model import Program
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.provision.roster import program_cells, setting_cells
@@ -21,7 +21,23 @@ def roster_template(ws: Workspace) -> WorkbookTemplate:
 
 
 def read_roster(ws: Workspace, roster_id: str) -> RosterRead:
-    """The program the roster describes, what is wrong with it, and where things are."""
+    """The program the roster describes, what is wrong with it, and where things are.
+
+    A roster that is not there, or not shared with the service, is a ``ConfigError``.
+    """
+    try:
+        return _read_roster(ws, roster_id)
+    except GoogleError as error:
+        if error.status not in (403, 404):
+            raise
+        raise ConfigError(
+            f"The roster {roster_id} cannot be opened as {ws.identity} (HTTP {error.status}): "
+            f"check TST_ROSTER_ID (or --roster), and share the roster with {ws.identity} as an "
+            "Editor."
+        ) from error
+
+
+def _read_roster(ws: Workspace, roster_id: str) -> RosterRead:
     template = roster_template(ws)
     titles = {tab.key: tab.title for tab in template.tabs}
     try:

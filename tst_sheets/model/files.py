@@ -85,6 +85,7 @@ class DriveFile(BaseModel):
     created_time: str = ""
     modified_time: str = ""
     app_properties: dict[str, str] = Field(default_factory=dict)
+    capabilities: dict[str, bool] = Field(default_factory=dict)
     permissions: list[Permission] | None = None  # None: not listed with the file
 
     def label(self, key: str) -> str:

@@ -18,6 +18,7 @@ Scopes, and why each:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import google.auth
@@ -117,3 +118,17 @@ def _delegated(base: Credentials, subject: str) -> Credentials:
     return service_account.Credentials(
         signer, email, _TOKEN_URI, scopes=ALL_SCOPES, subject=subject
     )
+
+
+TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo"
+
+
+def granted_scopes(credentials: Credentials) -> set[str]:
+    """The scopes Google granted these credentials (its tokeninfo endpoint, 1 request)."""
+    request = Request()
+    if not credentials.valid:
+        credentials.refresh(request)
+    reply = request(f"{TOKENINFO_URL}?access_token={credentials.token}", method="GET")
+    if reply.status != 200:
+        return set()
+    return set(json.loads(reply.data).get("scope", "").split())

@@ -95,3 +95,8 @@ class Calendar:
         """``calendars.insert``: the new calendar's id."""
         reply: dict[str, Any] = execute(self.resource.calendars().insert(body=dict(body)))
         return str(reply["id"])
+
+    @google_call("calendar")
+    def delete_calendar(self, calendar_id: str) -> None:
+        """``calendars.delete`` of a secondary calendar."""
+        execute(self.resource.calendars().delete(calendarId=calendar_id))

@@ -49,7 +49,7 @@ def as_google_error(error: BaseException, api: str) -> GoogleError:
     if isinstance(error, HttpError):
         message, reason = _http_error_body(error)
         return GoogleError(http_status(error), message, reason, api)
-    return Unreachable(f"could not reach Google ({type(error).__name__}: {error})"[:300], api)
+    return Unreachable(f"no answer from {api} ({type(error).__name__}: {error})"[:300], api)
 
 
 def _http_error_body(error: HttpError) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from googleapiclient.discovery import build
 from tst_sheets.config import Settings
 from tst_sheets.workspace.auth import (
     google_credentials,
+    granted_scopes,
     is_service_account,
     local_credentials,
     service_account_email,
@@ -34,9 +35,17 @@ class Workspace:
     identity: str
     settings: Settings
     memo: dict[str, Any] = field(default_factory=dict)  # lookups a job makes once
+    credentials: dict[str, Any] = field(default_factory=dict, repr=False)  # by role
 
     def calls(self) -> dict[str, dict[str, int]]:
         return self.counter.snapshot()
+
+    def granted_scopes(self) -> dict[str, set[str]] | None:
+        """The scopes Google granted each set of credentials (None on the emulator, which
+        does not model OAuth); 1 tokeninfo request each."""
+        if self.settings.target == "local":
+            return None
+        return {role: granted_scopes(creds) for role, creds in self.credentials.items()}
 
     @property
     def is_service_account(self) -> bool:
@@ -75,6 +84,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         counter=counter,
         identity=who,
         settings=settings,
+        credentials={"files": creds, "calendar": calendar_creds},
     )
 
 

@@ -87,6 +87,12 @@ class Drive:
         )
         execute(request)
 
+    @google_call("drive")
+    def about(self, fields: str = "user(emailAddress),storageQuota") -> dict[str, Any]:
+        """``about.get``: who the caller is, and its storage (a service account has none)."""
+        reply: dict[str, Any] = execute(self.resource.about().get(fields=fields))
+        return reply
+
     # -- permissions (of a file, or of a shared drive: its members) -----------------------
 
     @google_call("drive")
