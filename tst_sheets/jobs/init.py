@@ -62,5 +62,5 @@ def _create_roster(ws: Workspace, program: Program) -> str:
     for email in program.staff_emails:
         if program.email_allowed(email):
             message = ROSTER_WELCOME.format(program=program.name)
-            ws.drive.create_permission(roster_id, email, "writer", notify=True, message=message)
+            ws.sharing.create_permission(roster_id, email, "writer", notify=True, message=message)
     return roster_id

@@ -375,4 +375,4 @@ def _share(
 def _grant(run: _Run, team: Team, book_id: str, grant: Grant) -> None:
     """Writer for one person, with a welcome written for them in Google's sharing email."""
     message = welcome_message(run.program, team, grant.reason)
-    run.ws.drive.create_permission(book_id, grant.email, "writer", notify=True, message=message)
+    run.ws.sharing.create_permission(book_id, grant.email, "writer", notify=True, message=message)

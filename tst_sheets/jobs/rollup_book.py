@@ -120,4 +120,4 @@ def share(
     for email, role in sorted(wanted.items()):
         if not any(p.email == email and p.at_least(role) for p in perms):
             message = rollup_message(program, role)
-            ws.drive.create_permission(book_id, email, role, notify=True, message=message)
+            ws.sharing.create_permission(book_id, email, role, notify=True, message=message)

@@ -31,6 +31,9 @@ class Workspace:
     sheets: Sheets
     drive: Drive
     calendar: Calendar
+    # Drive as the staff user Calendar acts as (TST_SUBJECT): sharing emails then come from a
+    # person the teacher knows, not from the service account's address.
+    sharing: Drive
     counter: CallCounter
     identity: str
     settings: Settings
@@ -81,6 +84,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         sheets=Sheets(gspread.Client(auth=creds, session=session)),
         drive=Drive(_discovery("drive", "v3", http(creds), endpoint)),
         calendar=Calendar(_discovery("calendar", "v3", http(calendar_creds), endpoint)),
+        sharing=Drive(_discovery("drive", "v3", http(calendar_creds), endpoint)),
         counter=counter,
         identity=who,
         settings=settings,
