@@ -59,7 +59,8 @@ class RawMessage:
 
     def __init__(self, raw: bytes) -> None:
         found = _BLANK_LINE.search(raw)
-        head, self.rest = (raw[: found.start()], raw[found.start() :]) if found else (raw, b"")
+        end = raw.index(b"\n", found.start()) + 1 if found else len(raw)
+        head, self.rest = raw[:end], raw[end:]  # the rest starts with the blank line
         self.newline = b"\r\n" if b"\r\n" in head or b"\r\n" in raw[:2000] else b"\n"
         self.fields: list[bytes] = []
         for line in head.splitlines(keepends=True):
