@@ -46,7 +46,9 @@ def render(app: EmulatorApp, request: Request) -> Response:
             return views.calendar(app, txn, calendar_id, as_user)
         if path.startswith(_MAIL):
             email, _, message_id = path[len(_MAIL) :].partition("/")
-            if message_id:
-                return views.mail_message(app, txn, unquote(email), unquote(message_id), as_user)
-            return views.mailbox(app, txn, unquote(email).lower(), as_user)
+            email = unquote(email).strip().lower()
+            if email and message_id:
+                return views.mail_message(app, txn, email, unquote(message_id), as_user)
+            if email:
+                return views.mailbox(app, txn, email, as_user)
     return not_found(f"Nothing to view at {path}.", as_user)
