@@ -12,6 +12,7 @@ import base64
 import re
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 from email.message import Message
 from email.utils import format_datetime
 from typing import Any
@@ -97,9 +98,9 @@ class Mailboxes:
         recipients = list(dict.fromkeys(recipients))
         if not recipients:
             raise invalid("Recipient address required")
-        message = self._completed(mime.RawMessage(raw), parsed, sender)
         now = self.clock.now()
         ms = int(now.timestamp() * 1000)
+        message = self._completed(mime.RawMessage(raw), parsed, sender, now)
         own = sender in recipients
         labels = ["UNREAD", "SENT", "INBOX"] if own else ["SENT"]
         sent = self._insert(txn, sender, message.to_bytes(), labels, ms, thread_id or "")
@@ -111,7 +112,10 @@ class Mailboxes:
             self._insert(txn, recipient, copy.to_bytes(), ["UNREAD", "INBOX"], ms, None)
         return sent
 
-    def _completed(self, raw: mime.RawMessage, parsed: Message, sender: str) -> mime.RawMessage:
+    @staticmethod
+    def _completed(
+        raw: mime.RawMessage, parsed: Message, sender: str, now: datetime
+    ) -> mime.RawMessage:
         """``From`` is always the sender (another address is replaced, its name kept);
         ``Date`` and ``Message-ID`` are added when missing."""
         found = mime.addresses(parsed, "From")
@@ -125,7 +129,7 @@ class Mailboxes:
                 else raw.with_first("From", mime.format_address(display, sender))
             )
         if not raw.has("Date"):
-            raw = raw.with_first("Date", format_datetime(self.clock.now()))
+            raw = raw.with_first("Date", format_datetime(now))
         if not raw.has("Message-ID"):
             raw = raw.with_first("Message-ID", f"<{secrets.token_hex(16)}@mail.gmail.com>")
         return raw
