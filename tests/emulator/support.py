@@ -73,8 +73,12 @@ class LoopbackSession(requests.Session):
 
 
 def discovery(api: str, version: str, base_url: str, identity: str) -> Any:
-    """A googleapiclient resource on the emulator (``/drive/v3/``, ``/calendar/v3/``, ``/``)."""
-    endpoint = f"{base_url}/" if api == "sheets" else f"{base_url}/{api}/{version}/"
+    """A googleapiclient resource on the emulator (``/drive/v3/``, ``/calendar/v3/``, ``/``).
+
+    Sheets' and Gmail's discovery documents have an empty ``servicePath`` (their method
+    paths begin ``v4/`` and ``gmail/v1/``), so their endpoint is the bare base URL."""
+    bare = api in ("sheets", "gmail")
+    endpoint = f"{base_url}/" if bare else f"{base_url}/{api}/{version}/"
     return build(
         api,
         version,
@@ -91,11 +95,13 @@ def drive_client(base_url: str, identity: str) -> Any:
 
 @dataclass
 class Clients:
-    """One identity's clients: gspread for Sheets, googleapiclient for Drive and Calendar."""
+    """One identity's clients: gspread for Sheets, googleapiclient for Drive, Calendar and
+    Gmail."""
 
     sheets: gspread.Client
     drive: Any
     calendar: Any
+    gmail: Any
     identity: str
 
 
@@ -105,5 +111,6 @@ def connect(base_url: str, identity: str) -> Clients:
         sheets=gspread.Client(auth=None, session=session),  # type: ignore[arg-type]
         drive=discovery("drive", "v3", base_url, identity),
         calendar=discovery("calendar", "v3", base_url, identity),
+        gmail=discovery("gmail", "v1", base_url, identity),
         identity=identity,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tst_sheets.emulator import calendar, drive, sheets, viewer
+from tst_sheets.emulator import calendar, drive, gmail, sheets, viewer
 from tst_sheets.emulator.clock import Clock
 from tst_sheets.emulator.errors import ApiError, server_error, unauthenticated
 from tst_sheets.emulator.http import Call, Route, json_response
@@ -22,7 +22,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmulatorApp:
-    """Sheets v4, Drive v3 and Calendar v3 on Google's own paths, plus ``/_emulator/*``.
+    """Sheets v4, Drive v3, Calendar v3 and Gmail v1 on Google's own paths, plus
+    ``/_emulator/*``.
 
     ``Authorization: Bearer <email>`` names the caller; Drive permissions decide access.
     """
@@ -36,10 +37,12 @@ class EmulatorApp:
         self.drive = drive.DriveBackend(self.clock)
         self.sheets = sheets.SheetsBackend(self.drive, self.clock)
         self.calendar = calendar.CalendarBackend(self.clock)
+        self.gmail = gmail.GmailBackend(self.clock)
         self.routes: list[Route] = [
             *sheets.routes(self.sheets),
             *drive.routes(self.drive, self.gate),
             *calendar.routes(self.calendar),
+            *gmail.routes(self.gmail.mailboxes),
         ]
 
     # -- WSGI ---------------------------------------------------------------------------

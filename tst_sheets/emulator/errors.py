@@ -13,6 +13,7 @@ STATUS_BY_CODE = {
     412: "FAILED_PRECONDITION",
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
+    501: "UNIMPLEMENTED",
     503: "UNAVAILABLE",
 }
 
@@ -31,8 +32,9 @@ REASON_BY_CODE = {
 class ApiError(Exception):
     """An error answered the way the Google API answers it.
 
-    ``style`` picks the body shape: Sheets (``code, message, status``), Drive v3 and
-    Calendar v3 (``code, message, errors[]`` and, where Google sends it, ``status``).
+    ``style`` picks the body shape: Sheets (``code, message, status``), Drive v3,
+    Calendar v3 and Gmail v1 (``code, message, errors[]`` and, where Google sends it,
+    ``status``).
     """
 
     def __init__(
@@ -120,6 +122,27 @@ def calendar_error(
     )
 
 
+def gmail_error(
+    code: int,
+    message: str,
+    reason: str | None = None,
+    *,
+    status: str | None = None,
+    domain: str = "global",
+) -> ApiError:
+    """Gmail v1 errors carry ``errors[]`` and a ``status``, e.g. 404 ``notFound`` /
+    ``NOT_FOUND`` "Requested entity was not found." (see the README)."""
+    return ApiError(
+        code,
+        message,
+        status=status,
+        reason=reason,
+        with_status=True,
+        with_errors=True,
+        domain=domain,
+    )
+
+
 def unauthenticated() -> ApiError:
     return ApiError(
         401,
@@ -135,8 +158,8 @@ _CONSOLE = "https://console.developers.google.com/apis/api/{}.googleapis.com/quo
 def quota_exceeded(api: str, scope: str, kind: str) -> ApiError:
     """The answer to a request over a per-minute quota, as each API words it.
 
-    Sheets: 429 ``RESOURCE_EXHAUSTED`` naming the quota metric and limit. Drive and
-    Calendar: 403 with domain ``usageLimits``, reason ``userRateLimitExceeded`` for the
+    Sheets: 429 ``RESOURCE_EXHAUSTED`` naming the quota metric and limit. Drive, Calendar
+    and Gmail: 403 with domain ``usageLimits``, reason ``userRateLimitExceeded`` for the
     per-user quota and ``rateLimitExceeded`` for the project's (see the README).
     """
     if api == "sheets":
@@ -161,7 +184,7 @@ def quota_exceeded(api: str, scope: str, kind: str) -> ApiError:
                 }
             ],
         )
-    if scope == "user" and api == "drive":
+    if scope == "user" and api in ("drive", "gmail"):
         message = (
             "User Rate Limit Exceeded. Rate of requests for user exceed configured project "
             "quota. You may consider re-evaluating expected per-user traffic to the API and "
@@ -198,7 +221,7 @@ def sharing_rate_exceeded(name: str) -> ApiError:
 
 
 def server_error(api: str, code: int) -> ApiError:
-    """A 500 or 503 in the API's own words (Drive and Calendar: ``backendError``)."""
+    """A 500 or 503 in the API's own words (Drive, Calendar and Gmail: ``backendError``)."""
     if api == "sheets":
         if code == 500:
             return ApiError(500, "Internal error encountered.")

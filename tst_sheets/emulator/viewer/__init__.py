@@ -3,6 +3,8 @@
 - ``/`` lists spreadsheets and calendars; ``/?as=EMAIL`` only those that identity can see.
 - ``/view/spreadsheets/ID?gid=G&range=A1`` renders a tab, the range highlighted.
 - ``/view/calendars/ID`` shows a calendar as an agenda by month.
+- ``/view/mail/EMAIL`` lists a mailbox; ``/view/mail/EMAIL/ID`` shows one message, its HTML
+  part in a sandboxed iframe.
 
 A local tool without auth: ``as`` picks whose view to show, it grants nothing. Nothing here
 writes: every page reads inside one store transaction that puts nothing.
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
 _SPREADSHEET = "/view/spreadsheets/"
 _CALENDAR = "/view/calendars/"
+_MAIL = "/view/mail/"
 
 
 def handles(path: str) -> bool:
@@ -41,4 +44,11 @@ def render(app: EmulatorApp, request: Request) -> Response:
         if path.startswith(_CALENDAR):
             calendar_id = unquote(path[len(_CALENDAR) :])
             return views.calendar(app, txn, calendar_id, as_user)
+        if path.startswith(_MAIL):
+            email, _, message_id = path[len(_MAIL) :].partition("/")
+            email = unquote(email).strip().lower()
+            if email and message_id:
+                return views.mail_message(app, txn, email, unquote(message_id), as_user)
+            if email:
+                return views.mailbox(app, txn, email, as_user)
     return not_found(f"Nothing to view at {path}.", as_user)

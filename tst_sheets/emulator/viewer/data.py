@@ -15,6 +15,7 @@ from tst_sheets.emulator.calendar.events import render as render_event
 from tst_sheets.emulator.calendar.events import zone
 from tst_sheets.emulator.drive.models import FILE, SPREADSHEET_MIME
 from tst_sheets.emulator.errors import ApiError
+from tst_sheets.emulator.gmail.resources import render as render_message
 from tst_sheets.emulator.sheets import grid as sheet_grid
 from tst_sheets.emulator.sheets.models import KIND as SHEETS_KIND
 from tst_sheets.emulator.store import Doc, Transaction
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
 
 def identities(app: EmulatorApp, txn: Transaction) -> list[str]:
-    """Everyone who owns or was given a spreadsheet or a calendar, or is in a shared drive."""
+    """Everyone who owns or was given a spreadsheet or a calendar, is in a shared drive, or
+    has a mailbox."""
     people: set[str] = set()
     for doc in _spreadsheet_docs(app, txn):
         people.update(readers(doc))
@@ -35,6 +37,7 @@ def identities(app: EmulatorApp, txn: Transaction) -> list[str]:
         if doc.get("isDriveRoot"):  # a shared drive: its members see its spreadsheets
             people.update(readers(doc))
     people.update(owner for owner, _ in _calendar_owners(app, txn))
+    people.update(str(box["email"]) for box in app.gmail.mailboxes.all(txn))
     return sorted(people)
 
 
@@ -197,3 +200,42 @@ def _invited(txn: Transaction, email: str) -> bool:
         for _, event in txn.all(EVENT)
         for a in event.get("attendees") or []
     )
+
+
+# -- mailboxes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailboxInfo:
+    email: str
+    messages: int
+    unread: int
+
+
+def mailboxes(app: EmulatorApp, txn: Transaction, as_user: str | None) -> list[MailboxInfo]:
+    """Every mailbox that received or sent mail (only ``as_user``'s own with one)."""
+    out = []
+    for box in app.gmail.mailboxes.all(txn):
+        email = str(box["email"])
+        if as_user is not None and email != as_user:
+            continue
+        docs = app.gmail.mailboxes.messages(txn, email)
+        unread = sum(1 for d in docs if "UNREAD" in d["labelIds"])
+        out.append(MailboxInfo(email, len(docs), unread))
+    return sorted(out, key=lambda m: m.email)
+
+
+def mailbox_messages(app: EmulatorApp, txn: Transaction, email: str) -> list[dict[str, Any]]:
+    """The mailbox's messages, newest first, as ``messages.get?format=metadata`` answers."""
+    return [render_message(d, "metadata") for d in app.gmail.mailboxes.messages(txn, email)]
+
+
+def mail_message(
+    app: EmulatorApp, txn: Transaction, email: str, message_id: str
+) -> dict[str, Any] | None:
+    """One message as ``messages.get`` (``format=full``) answers its owner; None if absent."""
+    try:
+        doc = app.gmail.mailboxes.find(txn, email, message_id)
+    except ApiError:
+        return None
+    return render_message(doc, "full")

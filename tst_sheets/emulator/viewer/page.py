@@ -54,6 +54,12 @@ ol.agenda li { display: flex; gap: 16px; padding: 6px 0; border-bottom: 1px soli
 ol.agenda .when { width: 210px; flex: none; color: var(--muted); }
 ol.agenda .cancelled { text-decoration: line-through; color: var(--muted); }
 .picker { display: flex; gap: 8px; align-items: center; }
+table.mailbox tr.unread td { font-weight: 600; }
+table.headers th { width: 140px; }
+iframe.mail { display: block; width: 100%; height: 70vh; margin: 12px 0;
+              border: 1px solid var(--line); background: #fff; }
+pre.mailtext { white-space: pre-wrap; font: 13px/1.5 system-ui, sans-serif; margin: 12px 0; }
+details { margin: 10px 0; }
 """
 
 # Brings the highlighted cell into view even when the fragment scroll ran before layout.

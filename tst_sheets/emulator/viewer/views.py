@@ -1,4 +1,5 @@
-"""The viewer's pages: the index, a spreadsheet's tab, a calendar's agenda."""
+"""The viewer's pages: the index, a spreadsheet's tab, a calendar's agenda, a mailbox, a
+message."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from tst_sheets.emulator.store import Transaction
-from tst_sheets.emulator.viewer import agenda, data
+from tst_sheets.emulator.viewer import agenda, data, mail
 from tst_sheets.emulator.viewer.grid import parse_a1, render_sheet
 from tst_sheets.emulator.viewer.links import rewriter, spreadsheet_url
 from tst_sheets.emulator.viewer.page import link, not_found, page, with_as
@@ -30,6 +31,8 @@ def index(app: EmulatorApp, txn: Transaction, as_user: str | None) -> Response:
         _files_table(app, txn, as_user),
         "<h2>Calendars</h2>",
         _calendars_list(app, txn, as_user),
+        "<h2>Mailboxes</h2>",
+        _mailboxes_list(app, txn, as_user),
         "</main>",
     ]
     return page("Emulator contents", "".join(body), as_user=as_user)
@@ -79,6 +82,19 @@ def _calendars_list(app: EmulatorApp, txn: Transaction, as_user: str | None) -> 
         f' <span class="muted">{escape(c.owner)} · {c.events} event{"" if c.events == 1 else "s"}'
         "</span></li>"
         for c in calendars
+    ]
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def _mailboxes_list(app: EmulatorApp, txn: Transaction, as_user: str | None) -> str:
+    boxes = data.mailboxes(app, txn, as_user)
+    if not boxes:
+        return '<p class="muted">No mail.</p>'
+    items = [
+        f"<li>{link(mail.mailbox_url(b.email, as_user), b.email)}"
+        f' <span class="muted">{b.messages} message{"" if b.messages == 1 else "s"}, '
+        f"{b.unread} unread</span></li>"
+        for b in boxes
     ]
     return f"<ul>{''.join(items)}</ul>"
 
@@ -151,3 +167,29 @@ def calendar(app: EmulatorApp, txn: Transaction, calendar_id: str, as_user: str 
         return not_found(f"No calendar {calendar_id}{whom}.", as_user)
     summary, time_zone, events = found
     return page(summary, "<main>" + agenda.render(events, time_zone) + "</main>", as_user=as_user)
+
+
+# -- mail --------------------------------------------------------------------------------------
+
+
+def mailbox(app: EmulatorApp, txn: Transaction, email: str, as_user: str | None) -> Response:
+    """A person's mailbox: only theirs when viewing as someone."""
+    if as_user is not None and as_user != email:
+        return not_found(f"{as_user} cannot open the mailbox of {email}.", as_user)
+    messages = data.mailbox_messages(app, txn, email)
+    body = f"<main>{mail.inbox(email, messages, as_user)}</main>"
+    return page(f"Mail of {email}", body, as_user=as_user)
+
+
+def mail_message(
+    app: EmulatorApp, txn: Transaction, email: str, message_id: str, as_user: str | None
+) -> Response:
+    found = data.mail_message(app, txn, email, message_id)
+    if found is None or (as_user is not None and as_user != email):
+        return not_found(f"No message {message_id} in the mailbox of {email}.", as_user)
+    rewrite = rewriter(lambda sid: data.exists(app, txn, sid), as_user)
+    subject = mail.header(found, "Subject") or "(no subject)"
+    back = link(mail.mailbox_url(email, as_user), f"← {email}")
+    return page(
+        subject, f"<main><p>{back}</p>{mail.message(found, rewrite)}</main>", as_user=as_user
+    )
