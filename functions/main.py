@@ -1,7 +1,8 @@
 """Cloud Functions entry points: thin HTTP wrappers over ``tst_sheets.jobs``.
 
 Every function takes POST with a JSON body (or query parameters; the body wins):
-``roster`` (default ``TST_ROSTER_ID``), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
+``roster`` (default ``TST_ROSTER_ID``, else the program's roster found in ``TST_DRIVE_FOLDER``
+by its Drive labels), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
 in ``TST_TIMEZONE``), ``dryRun`` and ``full`` where the job has them. It answers the job's
 result in the CLI's ``--json`` shape; a bad request gets 400 (405 for a wrong method) with
 ``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
@@ -47,7 +48,7 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class JobRequest:
-    roster_id: str
+    roster_id: str | None
     as_of: date
     dry_run: bool = False
     full: bool = False
@@ -81,6 +82,21 @@ def rollup(request: flask.Request) -> flask.Response:
 def calendar_sync(request: flask.Request) -> flask.Response:
     """Put the roster's program events on participants' calendars (``dryRun``: plan only)."""
     return _serve(request, {"roster", "dryRun"}, _calendar_sync)
+
+
+@functions_framework.http
+def doctor(request: flask.Request) -> flask.Response:
+    """The preflight, run as the deployed function itself: ``{"ok", "checks": [...]}``."""
+    try:
+        settings = load_settings()
+        parse_request(request, settings, set())
+    except BadRequest as error:
+        return _error(error.status, error.message)
+    except ConfigError as error:
+        return _error(500, str(error), "FAILED_PRECONDITION")
+    from tst_sheets.jobs.doctor import doctor as job
+
+    return _json(job(settings).model_dump(by_alias=True, mode="json"), 200)
 
 
 # The jobs are imported when called, so a cold start loads only the one a function needs.
@@ -119,7 +135,8 @@ def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Respons
         settings = load_settings()
         job_request = parse_request(request, settings, accepts)
         ws = connect(settings)
-        check_roster(ws, job_request.roster_id)
+        if job_request.roster_id:
+            check_roster(ws, job_request.roster_id)
         result = job(ws, job_request)
     except BadRequest as error:
         return _error(error.status, error.message)
@@ -133,11 +150,8 @@ def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Respons
 
 
 def load_settings() -> Settings:
-    """Settings from ``TST_*``; an empty subject is none."""
-    settings = Settings()
-    if not settings.subject:  # the deploy passes TST_SUBJECT= when there is no delegation
-        settings = settings.model_copy(update={"subject": None})
-    return settings
+    """Settings from ``TST_*`` (a bad value is a ``ConfigError`` naming its variable)."""
+    return Settings.load()
 
 
 def parse_request(request: flask.Request, settings: Settings, accepts: set[str]) -> JobRequest:
@@ -150,10 +164,10 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
         expected = ", ".join(sorted(accepts))
         raise BadRequest(f"Unknown parameter(s) {', '.join(unknown)}; expected: {expected}.")
     roster = params.get("roster") or settings.roster_id
-    if not isinstance(roster, str) or not roster.strip():
-        raise BadRequest("No roster: pass 'roster' (a spreadsheet id) or set TST_ROSTER_ID.")
+    if roster is not None and not isinstance(roster, str):
+        raise BadRequest("roster must be a spreadsheet id (a string).")
     return JobRequest(
-        roster_id=roster.strip(),
+        roster_id=roster.strip() if roster and roster.strip() else None,
         as_of=_as_of(params.get("asOf"), settings),
         dry_run=_flag(params, "dryRun"),
         full=_flag(params, "full"),

@@ -74,8 +74,8 @@ def substitution_values(**overrides: str) -> dict[str, str]:
 # -- the functions ---------------------------------------------------------------------------
 
 
-def test_the_functions_module_has_the_four_entry_points() -> None:
-    assert {"provision", "collect", "rollup", "calendar_sync"} <= ENTRY_POINTS
+def test_the_functions_module_has_its_entry_points() -> None:
+    assert {"provision", "collect", "rollup", "calendar_sync", "doctor"} == ENTRY_POINTS
 
 
 def test_every_function_is_deployed_once() -> None:
@@ -95,6 +95,8 @@ def test_each_deploy_is_private_gen2_on_its_own_service_account(step: dict[str, 
     assert flag(args, "--service-account") == "${_SERVICE_ACCOUNT}"
     env = dict(pair.split("=", 1) for pair in (flag(args, "--set-env-vars") or "").split(","))
     assert env["TST_TARGET"] == "google"
+    assert env["TST_DRIVE_FOLDER"] == "${_DRIVE_FOLDER}"
+    assert env["TST_OWNER"] == "${_OWNER}"
     assert env["TST_ROSTER_ID"] == "${_ROSTER_ID}"
     assert env["TST_SUBJECT"] == "${_SUBJECT}"
     assert step["waitFor"] == ["tests"], "deploy only after the tests pass"
@@ -111,10 +113,10 @@ def test_the_tests_run_first() -> None:
     assert tests["args"] == [".ci/run"]
 
 
-def test_the_scheduler_account_may_invoke_every_function() -> None:
+def test_the_scheduler_account_may_invoke_every_function_but_the_preflight() -> None:
     names = {gcloud_args(s)[2] for s in DEPLOYS}
     bound = {gcloud_args(s)[2] for s in INVOKERS}
-    assert bound == names
+    assert bound == names - {"tst-doctor"}
     for step in INVOKERS:
         assert flag(gcloud_args(step), "--member") == "serviceAccount:${_SCHEDULER_SA}"
 
@@ -133,6 +135,8 @@ def test_every_substitution_is_defined_and_used() -> None:
         "_PROJECT",
         "_REGION",
         "_SERVICE_ACCOUNT",
+        "_DRIVE_FOLDER",
+        "_OWNER",
         "_ROSTER_ID",
         "_SUBJECT",
         "_SCHEDULER_SA",
@@ -151,7 +155,7 @@ def run_script(step_id: str, tmp_path: Path, **env: str) -> tuple[int, list[list
     """Run a bash step after substitution, with a fake ``gcloud`` that records its calls."""
     step = next(s for s in STEPS if s["id"] == step_id)
     assert step["entrypoint"] == "bash" and step["args"][0] == "-c"
-    script = substitute(step["args"][1], substitution_values(_ROSTER_ID="roster-1"))
+    script = substitute(step["args"][1], substitution_values(_DRIVE_FOLDER="drive-1"))
     log = tmp_path / "calls.jsonl"
     fake = tmp_path / "bin" / "gcloud"
     fake.parent.mkdir(exist_ok=True)
@@ -214,9 +218,19 @@ def test_schedules_are_updated_when_they_exist(tmp_path: Path) -> None:
         assert_oidc(call)
 
 
-def test_the_build_stops_without_a_roster(tmp_path: Path) -> None:
+def run_check(**substitutions: str) -> subprocess.CompletedProcess[str]:
     step = next(s for s in STEPS if s["id"] == "check")
-    script = substitute(step["args"][1], substitution_values())
-    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=10)
+    script = substitute(step["args"][1], substitution_values(**substitutions))
+    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=10)
+
+
+def test_the_build_stops_without_a_place_for_the_files() -> None:
+    """A service account owns no files: without a shared drive (or an owner) nothing deploys."""
+    result = run_check()
     assert result.returncode != 0
-    assert "_ROSTER_ID" in result.stderr
+    assert "_DRIVE_FOLDER" in result.stderr
+
+
+@pytest.mark.parametrize("setting", [{"_DRIVE_FOLDER": "0AbcDrive"}, {"_OWNER": "a@b.org"}])
+def test_a_drive_folder_or_an_owner_is_enough(setting: dict[str, str]) -> None:
+    assert run_check(**setting).returncode == 0

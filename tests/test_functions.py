@@ -19,6 +19,7 @@ from tst_sheets.workspace import Workspace
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = str(ROOT / "functions" / "main.py")
 FUNCTIONS = ("provision", "collect", "rollup", "calendar_sync")
+EVERY_FUNCTION = (*FUNCTIONS, "doctor")
 
 ClientFor = Callable[..., FlaskClient]
 
@@ -58,7 +59,7 @@ def error_of(response: Any) -> str:
     return message
 
 
-@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("name", EVERY_FUNCTION)
 def test_get_is_not_allowed(client_for: ClientFor, name: str) -> None:
     response = client_for(name).get("/?roster=abc")
     assert response.status_code == 405
@@ -85,10 +86,23 @@ def test_bad_as_of_in_the_query_too(client_for: ClientFor) -> None:
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
-def test_missing_roster_is_a_400(client_for: ClientFor, name: str) -> None:
-    response = client_for(name).post("/", json={})
-    assert response.status_code == 400
-    assert "TST_ROSTER_ID" in error_of(response)
+def test_no_roster_anywhere_says_what_to_set(live_client_for: ClientFor, name: str) -> None:
+    """No ``roster``, no ``TST_ROSTER_ID`` and none in the drive folder: the fix, not a trace."""
+    response = live_client_for(name).post("/", json={})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["status"] == "FAILED_PRECONDITION"
+    message = error_of(response)
+    assert "tst-sheets init" in message and "TST_ROSTER_ID" in message
+
+
+def test_a_bad_setting_names_its_variable(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TST_TARGET", "prod")
+    response = client_for("rollup").post("/", json={})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["status"] == "FAILED_PRECONDITION"
+    assert error_of(response).startswith("TST_TARGET='prod' is not valid")
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -163,7 +177,7 @@ def test_an_unreachable_backend_is_a_500_without_a_trace(
     assert "127.0.0.1" not in text
 
 
-@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("name", EVERY_FUNCTION)
 def test_the_root_main_py_exposes_every_function(client_for: ClientFor, name: str) -> None:
     """``gcloud functions deploy --source .`` loads the root ``main.py``."""
     response = client_for(name, source=str(ROOT / "main.py")).get("/")
@@ -243,3 +257,21 @@ def test_collect_answers(live_client_for: ClientFor, roster: str, workspace: Wor
     response = live_client_for("collect").post("/", json={"roster": roster, "asOf": "2026-11-23"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert set(response.get_json()) == json_keys(collect_job.CollectResult)
+
+
+def test_the_roster_is_found_in_the_drive_folder_when_none_is_named(
+    live_client_for: ClientFor, roster: str
+) -> None:
+    """A deploy needs no ``_ROSTER_ID``: the roster ``init`` made carries the program's labels."""
+    response = live_client_for("provision").post("/", json={"dryRun": True})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(response.get_json()["created"]) == len(sample_program().active_teams())
+
+
+def test_doctor_answers_its_checklist(live_client_for: ClientFor, roster: str) -> None:
+    response = live_client_for("doctor").post("/")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["ok"] is True, body
+    assert [c["id"] for c in body["checks"]][:2] == ["credentials", "identity"]
+    assert live_client_for("doctor").post("/", json={"roster": roster}).status_code == 400

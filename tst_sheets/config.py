@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tst_sheets.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_SERVICE_ACCOUNT = "tst-service@tst-sheets.iam.gserviceaccount.com"
@@ -80,6 +82,23 @@ class Settings(BaseSettings):
         gt=0,
         description="Give up retrying a request after this long (over one quota minute).",
     )
+
+    @field_validator("drive_folder", "owner", "subject", "roster_id", "key_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """A deploy passes ``TST_OWNER=`` for "none"; an empty value is no value."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Settings from the environment; a bad value is one line naming its variable."""
+        try:
+            return cls()
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = "TST_" + str(first["loc"][0]).upper() if first["loc"] else "a TST_ variable"
+            got = first.get("input")
+            raise ConfigError(f"{name}={got!r} is not valid: {first['msg']}.") from None
 
     def files_identity(self) -> str:
         """Who owns and edits the program's files locally: the owner, else the service."""

@@ -58,5 +58,5 @@ def reported() -> Iterator[None]:
     try:
         yield
     except TstError as error:
-        err_console.print(str(error), markup=False, highlight=False)
+        err_console.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error

@@ -27,7 +27,7 @@ from tst_sheets.workspace import Workspace, connect
 
 
 def _workspace() -> Workspace:
-    return connect(Settings())
+    return connect(Settings.load())
 
 
 @app.command("init")
@@ -124,11 +124,10 @@ def calendar_command(
     """Put the roster's Events on participants' calendars and the teams' Program Events tabs."""
     from tst_sheets.cli.render.calendar import render_calendar_result
     from tst_sheets.jobs.calendar import sync_calendar
-    from tst_sheets.jobs.common import roster_id_of
 
     with reported():
         ws = _workspace()
-        result = sync_calendar(ws, roster_id_of(ws, roster), dry_run=dry_run)
+        result = sync_calendar(ws, roster, dry_run=dry_run)
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -164,7 +163,7 @@ def doctor_command(as_json: JsonOption = False) -> None:
     from tst_sheets.jobs.doctor import doctor
 
     with reported():
-        result = doctor(Settings())
+        result = doctor(Settings.load())
     if as_json:
         print_json(result.model_dump(by_alias=True, mode="json"))
     else:

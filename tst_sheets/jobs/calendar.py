@@ -32,7 +32,7 @@ from tst_sheets.calendar.team_tab import (
 )
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
-from tst_sheets.jobs.common import as_of_date, team_template
+from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.reader import TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster, record_setting
 from tst_sheets.model import Finding, Program, Team, cell_link
@@ -217,12 +217,15 @@ def sync_program(
     return result
 
 
-def sync_calendar(ws: Workspace, roster_id: str, dry_run: bool = False) -> CalendarResult:
+def sync_calendar(
+    ws: Workspace, roster_id: str | None = None, dry_run: bool = False
+) -> CalendarResult:
     """The job the CLI and the Cloud Function run: read the roster, sync, record the calendar.
 
     The roster's own findings about Events rows (no date, unparseable time…) come first.
     """
     before = ws.calls()
+    roster_id = roster_id_of(ws, roster_id)
     read = read_roster(ws, roster_id)
     result = sync_program(
         ws,

@@ -58,7 +58,7 @@ class Workspace:
 
 def connect(settings: Settings | None = None, identity: str | None = None) -> Workspace:
     """Clients for ``settings.target``: gspread for Sheets, googleapiclient for Drive/Calendar."""
-    settings = settings or Settings()
+    settings = settings or Settings.load()
     counter = CallCounter()
     policy = RetryPolicy(
         max_attempts=settings.max_attempts,
@@ -78,7 +78,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
     session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
 
     def http(credentials: Any) -> WorkspaceHttp:
-        return WorkspaceHttp(credentials, counter, policy, local=endpoint is not None)
+        return WorkspaceHttp(credentials, counter, policy, emulator_url=endpoint)
 
     return Workspace(
         sheets=Sheets(gspread.Client(auth=creds, session=session)),

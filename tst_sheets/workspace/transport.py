@@ -17,6 +17,7 @@ from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 from google_auth_httplib2 import AuthorizedHttp
 
+from tst_sheets.errors import Unreachable
 from tst_sheets.workspace.counting import CallCounter
 from tst_sheets.workspace.retry import RetryPolicy, reason_of, retryable
 
@@ -37,11 +38,12 @@ class Answer(Protocol):
 
 
 def _with_retries(
-    send: Callable[[], Any], answer: Answer, policy: RetryPolicy, *, local: bool
+    send: Callable[[], Any], answer: Answer, policy: RetryPolicy, *, emulator: str | None
 ) -> Any:
     """Send, and resend what is worth another try (see ``retry``), within the policy's bounds.
 
-    ``answer(response)`` is the status, the body and the ``Retry-After`` header.
+    ``answer(response)`` is the status, the body and the ``Retry-After`` header. Locally
+    (``emulator`` is its URL) a refused connection means it is not running: say so at once.
     """
     started = time.monotonic()
     attempt = 1
@@ -50,7 +52,12 @@ def _with_retries(
             response = send()
         except _CONNECTION_ERRORS as error:
             wait = policy.delay(attempt)
-            if (local and _refused(error)) or not policy.should_retry(attempt, started, wait):
+            if emulator and _refused(error):
+                raise Unreachable(
+                    f"Nothing answers at {emulator}: start the emulator (`tst-sheets emulator`) "
+                    "or set TST_EMULATOR_URL to where it runs."
+                ) from error
+            if not policy.should_retry(attempt, started, wait):
                 raise
         else:
             status, body, retry_after = answer(response)
@@ -99,7 +106,7 @@ class WorkspaceSession(AuthorizedSession):
             send,
             lambda r: (r.status_code, r.content, r.headers.get("Retry-After")),
             self.policy,
-            local=self.emulator_url is not None,
+            emulator=self.emulator_url,
         )
         return response
 
@@ -119,12 +126,17 @@ class WorkspaceHttp:
     """
 
     def __init__(
-        self, credentials: Credentials, counter: CallCounter, policy: RetryPolicy, *, local: bool
+        self,
+        credentials: Credentials,
+        counter: CallCounter,
+        policy: RetryPolicy,
+        *,
+        emulator_url: str | None,
     ) -> None:
         self._http = AuthorizedHttp(credentials, http=httplib2.Http(timeout=60))
         self.counter = counter
         self.policy = policy
-        self.local = local
+        self.emulator_url = emulator_url
 
     def request(
         self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, **kwargs: Any
@@ -137,7 +149,7 @@ class WorkspaceHttp:
             send,
             lambda r: (int(r[0].status), r[1], r[0].get("retry-after")),
             self.policy,
-            local=self.local,
+            emulator=self.emulator_url,
         )
         return result
 

@@ -43,7 +43,11 @@ def finding_line(finding: Finding) -> str:
 
 @contextmanager
 def team_progress(console: Console, what: str) -> Iterator[Step]:
-    """A transient bar, one team at a time; yields the job's ``progress`` callback."""
+    """A transient bar, one team at a time; yields the job's ``progress`` callback. Output
+    that is not a terminal (a pipe, a log) gets no bar at all."""
+    if not console.is_terminal:
+        yield lambda done, total, team_id: None
+        return
     bar = Progress(
         TextColumn(f"{what} {{task.description}}"),
         BarColumn(),
