@@ -103,6 +103,7 @@ def test_doctor_is_all_ok_on_a_ready_setup_and_names_the_fix_when_not(
         "drive",
         "calendar",
         "drive_folder",
+        "sharing",
         "roster",
         "calendar_delegation",
         "allowed_domains",
@@ -120,6 +121,24 @@ def test_doctor_is_all_ok_on_a_ready_setup_and_names_the_fix_when_not(
     checks = {c["id"]: c for c in json.loads(out.output)["checks"]}
     assert checks["drive_folder"]["ok"] is False
     assert "Content manager" in checks["drive_folder"]["fix"]
+
+
+def test_doctor_sees_a_drive_that_would_keep_teachers_out(
+    service_env: Settings, workspace: Workspace, connect_as: Callable[[str], Workspace]
+) -> None:
+    """TLs are never drive members: a members-only drive, or a sharer who is not a member,
+    would make every share fail; doctor says so before provision does."""
+    roster_id = init_roster(workspace, program=sample_program()).roster_spreadsheet_id
+    ready = service_env.model_copy(update={"roster_id": roster_id})
+    outsider = ready.model_copy(update={"subject": "nina.patel@tst.example.org"})
+    check = {c.id: c for c in doctor(outsider).checks}["sharing"]
+    assert not check.ok and "nina.patel@tst.example.org" in check.fix
+    drive = service_env.drive_folder or ""
+    connect_as(ADMIN).drive.resource.drives().update(
+        driveId=drive, body={"restrictions": {"driveMembersOnly": True}}
+    ).execute()
+    check = {c.id: c for c in doctor(ready).checks}["sharing"]
+    assert not check.ok and "aren't shared drive members" in check.fix
 
 
 @pytest.mark.parametrize("reason", ["TL", "member", "principal", "coach", "staff"])

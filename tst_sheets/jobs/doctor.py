@@ -1,7 +1,8 @@
 """The doctor: a preflight of the configured target, in the order things depend on each other.
 
 Credentials load → who the service is → its scopes → Sheets, Drive and Calendar answer → the
-drive folder exists and the service can create files there → the roster can be read and
+drive folder exists and the service can create files there → the person who shares can share
+there, with people who are not drive members → the roster can be read and
 written → Calendar can invite people (domain-wide delegation) → Allowed Domains are set. Each
 check says what it found and, when it fails, the fix in one sentence. Probes leave no trace:
 the calendar check makes a calendar, invites one person without notifying, and deletes it.
@@ -59,6 +60,7 @@ def doctor(settings: Settings) -> DoctorResult:
         "drive": _drive,
         "calendar": _calendar,
         "drive_folder": _drive_folder,
+        "sharing": _sharing,
     }
     for name, check in checks.items():
         result.checks.append(_run(name, partial(check, ws), _reach_fix(ws)))
@@ -170,6 +172,37 @@ def _drive_folder(ws: Workspace) -> Check:
     mine = [p for p in ws.drive.list_permissions(home.folder_id) if p.email == ws.identity.lower()]
     role = ROLE_WORDS.get(mine[0].role, mine[0].role) if mine else "a member"
     return Check(id="drive_folder", ok=True, detail=f"{where}; the service is {role}")
+
+
+def _sharing(ws: Workspace) -> Check:
+    """Shares come from TST_SUBJECT (a person, not a robot address) and reach TLs, who are
+    never drive members: the sharer must be a member who can share, and the drive must let
+    non-members have access."""
+    sharer = ws.settings.calendar_subject()
+    home = program_home(ws)
+    if home.drive_id is None or home.folder_id is None:
+        return Check(id="sharing", ok=True, detail=f"files are shared by {sharer}")
+    restrictions = ws.drive.get_drive(home.drive_id).restrictions
+    if restrictions.get("driveMembersOnly"):
+        return Check(
+            id="sharing",
+            ok=False,
+            detail="the shared drive lets only its members have access to its files",
+            fix="In the shared drive's Sharing settings, allow people who aren't shared drive "
+            "members to access files (TLs get access to their own workbook only).",
+        )
+    members = {p.email: p for p in ws.drive.list_permissions(home.folder_id)}
+    member = members.get(sharer.lower())
+    if member is None or not member.at_least("writer"):
+        return Check(
+            id="sharing",
+            ok=False,
+            detail=f"{sharer} is not a member of the shared drive who can share",
+            fix=f"Add {sharer} to the shared drive as a Content manager (Manage members).",
+        )
+    where = "inside the organisation only" if restrictions.get("domainUsersOnly") else "anyone"
+    detail = f"{sharer} shares each file, with {where} in Allowed Domains"
+    return Check(id="sharing", ok=True, detail=detail)
 
 
 def _roster(ws: Workspace) -> tuple[Check, Program | None]:

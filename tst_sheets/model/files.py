@@ -70,6 +70,7 @@ class Drive(BaseModel):
 
     id: str
     name: str = ""
+    restrictions: dict[str, bool] = Field(default_factory=dict)
 
 
 class DriveFile(BaseModel):

@@ -145,6 +145,13 @@ class Drive:
         return SharedDrive.model_validate(reply)
 
     @google_call("drive")
+    def get_drive(self, drive_id: str, fields: str = "id,name,restrictions") -> SharedDrive:
+        """``drives.get``: the drive's name and its sharing restrictions."""
+        return SharedDrive.model_validate(
+            execute(self.resource.drives().get(driveId=drive_id, fields=fields))
+        )
+
+    @google_call("drive")
     def list_drives(self) -> list[SharedDrive]:
         """``drives.list`` of the drives the caller is a member of, all pages."""
 
