@@ -17,6 +17,7 @@ from tst_sheets.errors import TstError
 app = typer.Typer(
     help="TST Sheets: a teacher-leadership program on Google Sheets, Drive and Calendar.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
     add_completion=False,
 )
 console = Console()

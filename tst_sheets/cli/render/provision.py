@@ -15,7 +15,10 @@ from tst_sheets.provision.sharing import Grant
 def render_init(console: Console, result: InitResult) -> None:
     verb = "Created" if result.created else "Found"
     console.print(f"{verb} the roster: [bold]{result.url}[/]")
-    console.print(f"Next: TST_ROSTER_ID={result.roster_spreadsheet_id} tst-sheets provision")
+    console.print(
+        "Next: fill in its Program, Coaches and Teams tabs, then `tst-sheets doctor` and "
+        "`tst-sheets provision` (they find the roster by its Drive labels)."
+    )
     console.print(f"API calls: {calls_text(result.calls)}")
 
 
