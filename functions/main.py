@@ -3,8 +3,10 @@
 Every function takes POST with a JSON body (or query parameters; the body wins):
 ``roster`` (default ``TST_ROSTER_ID``, else the program's roster found in ``TST_DRIVE_FOLDER``
 by its Drive labels), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
-in ``TST_TIMEZONE``), ``dryRun`` and ``full`` where the job has them. It answers the job's
-result in the CLI's ``--json`` shape; a bad request gets 400 (405 for a wrong method) with
+in ``TST_TIMEZONE``), ``dryRun``, ``full`` and ``allowMassChange`` where the job has them. It
+answers the job's result in the CLI's ``--json`` shape; a run the mass-change guard stopped
+(it wrote nothing) gets 409 ABORTED with the reason and the plan under ``result``; a bad
+request gets 400 (405 for a wrong method) with
 ``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
 without its details, so no stack trace or internal text reaches a caller.
 
@@ -34,7 +36,7 @@ log = logging.getLogger("tst_sheets.functions")
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
-_STATUS = {400: "INVALID_ARGUMENT", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL"}
+_STATUS = {400: "INVALID_ARGUMENT", 405: "METHOD_NOT_ALLOWED", 409: "ABORTED", 500: "INTERNAL"}
 
 
 class BadRequest(Exception):
@@ -52,6 +54,7 @@ class JobRequest:
     as_of: date
     dry_run: bool = False
     full: bool = False
+    allow_mass_change: bool = False
 
 
 Job = Callable[[Workspace, JobRequest], BaseModel]
@@ -81,7 +84,7 @@ def rollup(request: flask.Request) -> flask.Response:
 @functions_framework.http
 def calendar_sync(request: flask.Request) -> flask.Response:
     """Put the roster's program events on participants' calendars (``dryRun``: plan only)."""
-    return _serve(request, {"roster", "dryRun"}, _calendar_sync)
+    return _serve(request, {"roster", "dryRun", "allowMassChange"}, _calendar_sync)
 
 
 @functions_framework.http
@@ -123,7 +126,7 @@ def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
 def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:
     from tst_sheets.jobs.calendar import sync_calendar as job
 
-    return job(ws, req.roster_id, dry_run=req.dry_run)
+    return job(ws, req.roster_id, dry_run=req.dry_run, allow_mass_change=req.allow_mass_change)
 
 
 # -- the shared shell ------------------------------------------------------------------------
@@ -146,7 +149,12 @@ def _serve(request: flask.Request, accepts: set[str], job: Job) -> flask.Respons
     except Exception:  # logged with its traceback; the caller learns only that it failed
         log.exception("function failed: %s %s", request.method, request.path)
         return _error(500, "Internal error; the details are in the function's logs.")
-    return _json(result.model_dump(by_alias=True, mode="json"), 200)
+    body = result.model_dump(by_alias=True, mode="json")
+    stopped = getattr(result, "stopped", "")
+    if stopped:  # the guard's plan, as a dry run; the caller re-runs with allowMassChange
+        aborted = {"code": 409, "message": stopped, "status": _STATUS[409]}
+        return _json({"error": aborted, "result": body}, 409)
+    return _json(body, 200)
 
 
 def load_settings() -> Settings:
@@ -171,6 +179,7 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
         as_of=_as_of(params.get("asOf"), settings),
         dry_run=_flag(params, "dryRun"),
         full=_flag(params, "full"),
+        allow_mass_change=_flag(params, "allowMassChange"),
     )
 
 

@@ -275,3 +275,21 @@ def test_doctor_answers_its_checklist(live_client_for: ClientFor, roster: str) -
     assert body["ok"] is True, body
     assert [c["id"] for c in body["checks"]][:2] == ["credentials", "identity"]
     assert live_client_for("doctor").post("/", json={"roster": roster}).status_code == 400
+
+
+def test_a_mass_change_is_a_409_with_the_plan_until_allowed(
+    live_client_for: ClientFor, roster: str, workspace: Workspace, connect_as: Any
+) -> None:
+    from tests.conftest import ADMIN
+
+    client = live_client_for("calendar_sync")
+    assert client.post("/", json={"roster": roster}).status_code == 200
+    events = connect_as(ADMIN).sheets.client.open_by_key(roster).worksheet("Events")
+    events.delete_rows(2, 9)  # 8 of the program's events
+    stopped = client.post("/", json={"roster": roster})
+    assert stopped.status_code == 409
+    body = stopped.get_json()
+    assert body["error"]["status"] == "ABORTED" and "allowMassChange" in body["error"]["message"]
+    assert len(body["result"]["cancelled"]) == 8
+    allowed = client.post("/", json={"roster": roster, "allowMassChange": True})
+    assert allowed.status_code == 200 and len(allowed.get_json()["cancelled"]) == 8

@@ -41,3 +41,8 @@ class Unreachable(GoogleError):
 
     def __init__(self, message: str, api: str = "") -> None:
         super().__init__(0, message, "unreachable", api)
+
+
+class RosterUnreadable(ConfigError):
+    """A roster tab or column a job depends on is missing, renamed or has no header: the job
+    stops before it writes anything (staff fix the roster; the message says where)."""

@@ -26,6 +26,11 @@ class CalendarPlan(BaseModel):
     patch: list[tuple[DesiredEvent, dict[str, Any]]] = Field(default_factory=list)
     cancel: list[dict[str, Any]] = Field(default_factory=list)
     unchanged: list[DesiredEvent] = Field(default_factory=list)
+    # What the mass-change guard weighs: live events and their guests before the run, and the
+    # guests the plan takes off (all of a cancelled event's, those dropped from a patched list).
+    live: int = 0
+    guests: int = 0
+    guests_removed: int = 0
 
 
 def _instant(value: Mapping[str, Any]) -> tuple[str, Any]:
@@ -130,11 +135,21 @@ def plan_changes(
         patch = diff_event(event.body, have)
         if patch:
             plan.patch.append((event, patch))
+            dropped = (
+                _attendee_map(have.get("attendees")).keys()
+                - _attendee_map(event.body.get("attendees")).keys()
+            )
+            plan.guests_removed += len(dropped) if have.get("status") != "cancelled" else 0
         else:
             plan.unchanged.append(event)
     for item in existing:
-        if str(item.get("id")) not in matched and item.get("status") != "cancelled":
+        if item.get("status") == "cancelled":
+            continue
+        plan.live += 1
+        plan.guests += len(_attendee_map(item.get("attendees")))
+        if str(item.get("id")) not in matched:
             plan.cancel.append(dict(item))
+            plan.guests_removed += len(_attendee_map(item.get("attendees")))
     return plan
 
 

@@ -32,6 +32,13 @@ AsOfOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")]
+AllowMassChangeOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-mass-change",
+        help="Go on even if the run removes more than a quarter of what exists.",
+    ),
+]
 
 
 @app.callback()
@@ -51,6 +58,13 @@ def as_of_date(as_of: str | None) -> date | None:
     except ValueError as error:
         err_console.print(f"--as-of: expected YYYY-MM-DD, got {as_of!r}")
         raise typer.Exit(2) from error
+
+
+def exit_if_stopped(stopped: str) -> None:
+    """A run the mass-change guard stopped: its plan was shown; say why, exit 1."""
+    if stopped:
+        err_console.print(stopped, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from tst_sheets.cli.app import (
+    AllowMassChangeOption,
     AsOfOption,
     DryRunOption,
     JsonOption,
@@ -18,6 +19,7 @@ from tst_sheets.cli.app import (
     as_of_date,
     console,
     err_console,
+    exit_if_stopped,
     print_json,
     reported,
 )
@@ -119,7 +121,10 @@ def rollup_command(
 
 @app.command("calendar")
 def calendar_command(
-    roster: RosterOption = None, dry_run: DryRunOption = False, as_json: JsonOption = False
+    roster: RosterOption = None,
+    dry_run: DryRunOption = False,
+    allow_mass_change: AllowMassChangeOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Put the roster's Events on participants' calendars and the teams' Program Events tabs."""
     from tst_sheets.cli.render.calendar import render_calendar_result
@@ -127,11 +132,12 @@ def calendar_command(
 
     with reported():
         ws = _workspace()
-        result = sync_calendar(ws, roster, dry_run=dry_run)
+        result = sync_calendar(ws, roster, dry_run=dry_run, allow_mass_change=allow_mass_change)
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
         render_calendar_result(console, result)
+    exit_if_stopped(result.stopped)
 
 
 @app.command("export-ics")

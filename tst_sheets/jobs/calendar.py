@@ -22,7 +22,13 @@ from pydantic import BaseModel, Field
 
 from tst_sheets.calendar.audience import teams_needing_members
 from tst_sheets.calendar.events import EVENTS_TAB, DesiredEvent, desired_events
-from tst_sheets.calendar.plan import EventChange, cancel_change, change, plan_changes
+from tst_sheets.calendar.plan import (
+    CalendarPlan,
+    EventChange,
+    cancel_change,
+    change,
+    plan_changes,
+)
 from tst_sheets.calendar.team_tab import (
     EVENT_COLUMNS,
     PROGRAM_EVENTS_TAB,
@@ -33,6 +39,7 @@ from tst_sheets.calendar.team_tab import (
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
+from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster, record_setting
 from tst_sheets.model import Finding, Program, Team, cell_link
@@ -51,6 +58,7 @@ class CalendarResult(BaseModel):
     unchanged: list[str] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
+    stopped: str = Field(default="", description="Why the run wrote nothing (mass change).")
     calendar_id: str = Field(default="", exclude=True)
     dry_run: bool = Field(default=False, exclude=True)
     events: dict[str, dict[str, Any]] = Field(
@@ -178,6 +186,13 @@ def _no_workbooks(program: Program) -> list[Finding]:
 # -- the job --------------------------------------------------------------------------------
 
 
+def _removals(plan: CalendarPlan) -> list[Removal]:
+    return [
+        Removal(what="events", removed=len(plan.cancel), existing=plan.live),
+        Removal(what="guests", removed=plan.guests_removed, existing=plan.guests),
+    ]
+
+
 def sync_program(
     ws: Workspace,
     program: Program,
@@ -186,8 +201,12 @@ def sync_program(
     today: date | None = None,
     record: RecordCalendar | None = None,
     team_tabs: bool = True,
+    allow_mass_change: bool = False,
 ) -> CalendarResult:
-    """Reconcile the program calendar with ``program`` and refresh the teams' Program Events."""
+    """Reconcile the program calendar with ``program`` and refresh the teams' Program Events.
+
+    A plan that would cancel more than a quarter of the events, or take more than a quarter
+    of the guests off them, is reported as a dry run with ``stopped`` set, unless allowed."""
     before = ws.calls()
     today = as_of_date(ws, program, today)
     reads = read_team_tabs(ws, program, today) if team_tabs else {}
@@ -199,6 +218,8 @@ def sync_program(
     existing = target.existing or []
     plan = plan_changes(desired, existing)
     result = CalendarResult(calendar_id=target.calendar_id, dry_run=dry_run, program=program)
+    result.stopped = stop_reason("calendar", _removals(plan), allowed=allow_mass_change)
+    result.dry_run = dry_run = dry_run or bool(result.stopped)
     result.unchanged = [e.key for e in plan.unchanged]
     if dry_run or not target.calendar_id:
         result.created = [change(e) for e in plan.create]
@@ -218,7 +239,10 @@ def sync_program(
 
 
 def sync_calendar(
-    ws: Workspace, roster_id: str | None = None, dry_run: bool = False
+    ws: Workspace,
+    roster_id: str | None = None,
+    dry_run: bool = False,
+    allow_mass_change: bool = False,
 ) -> CalendarResult:
     """The job the CLI and the Cloud Function run: read the roster, sync, record the calendar.
 
@@ -226,12 +250,13 @@ def sync_calendar(
     """
     before = ws.calls()
     roster_id = roster_id_of(ws, roster_id)
-    read = read_roster(ws, roster_id)
+    read = read_roster(ws, roster_id, ("program", "teams", "coaches", "events"), "calendar")
     result = sync_program(
         ws,
         read.program,
         dry_run=dry_run,
         record=lambda calendar_id: record_setting(ws, read, "program_calendar", calendar_id),
+        allow_mass_change=allow_mass_change,
     )
     layout = read.tabs.get("events")
     events_tab = layout.title if layout else EVENTS_TAB

@@ -60,7 +60,7 @@ def collect(
     """Every Active team's status as of a date (default: the settings' date, else today)."""
     before = ws.calls()
     roster_id = roster_id_of(ws, roster_id)
-    read = read_roster(ws, roster_id)
+    read = read_roster(ws, roster_id, ("program", "teams"), "collect")
     program = read.program
     day = as_of_date(ws, program, as_of)
     commitments = load_commitments(ws.settings.templates_dir / "commitments.yaml")

@@ -43,6 +43,8 @@ def export_program_ics(ws: Workspace, program: Program, team: str | None = None)
 
 def export_ics(ws: Workspace, roster_id: str, team: str | None = None) -> IcsExport:
     before = ws.calls()
-    export = export_program_ics(ws, read_roster(ws, roster_id).program, team)
+    export = export_program_ics(
+        ws, read_roster(ws, roster_id, ("program", "teams", "events"), "export-ics").program, team
+    )
     export.calls = ws.counter.since(before)
     return export

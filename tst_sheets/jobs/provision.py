@@ -91,7 +91,8 @@ def provision(
     """Create, upgrade and share every Active team's workbook; write their URLs to the roster."""
     before = ws.calls()
     drive_files.program_home(ws)  # a service account with nowhere to create stops here
-    run = _Run(ws, read_roster(ws, roster_id_of(ws, roster_id)), dry_run)
+    roster = read_roster(ws, roster_id_of(ws, roster_id), ("program", "teams"), "provision")
+    run = _Run(ws, roster, dry_run)
     books = _team_books(run)
     teams = [t for t in run.program.teams if t.status != "Paused"]
     for done, team in enumerate(teams):

@@ -135,7 +135,7 @@ class _Run:
 
     def __init__(self, ws: Workspace, roster_id: str) -> None:
         self.ws = ws
-        self.roster = read_roster(ws, roster_id)
+        self.roster = read_roster(ws, roster_id, ("program", "teams", "coaches"), "rollup")
         self.program = self.roster.program
         self.tpl: RollupTemplate = load_rollup_template(ws.settings.templates_dir)
         self.team_tpl: WorkbookTemplate = team_template(ws)

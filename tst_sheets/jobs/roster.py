@@ -4,9 +4,9 @@ few cells the service owns."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from tst_sheets.errors import ConfigError, GoogleError
+from tst_sheets.errors import ConfigError, GoogleError, RosterUnreadable
 from tst_sheets.model import Program
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.provision.roster import program_cells, setting_cells
@@ -20,13 +20,21 @@ def roster_template(ws: Workspace) -> WorkbookTemplate:
     return load_template(TEMPLATE, ws.settings.templates_dir)
 
 
-def read_roster(ws: Workspace, roster_id: str) -> RosterRead:
+# A tab a rule names when it cannot be read whole: missing, headerless, a required column gone.
+WHOLE_TAB_RULES = frozenset({"roster.tab_missing", "roster.no_header", "roster.column_missing"})
+
+
+def read_roster(
+    ws: Workspace, roster_id: str, needs: Sequence[str] = (), job: str = ""
+) -> RosterRead:
     """The program the roster describes, what is wrong with it, and where things are.
 
-    A roster that is not there, or not shared with the service, is a ``ConfigError``.
+    A roster that is not there, or not shared with the service, is a ``ConfigError``; so is
+    one whose ``needs`` tabs (template keys) cannot be read whole: ``job`` then writes nothing
+    (a renamed Events tab must not read as "every event was deleted").
     """
     try:
-        return _read_roster(ws, roster_id)
+        read = _read_roster(ws, roster_id)
     except GoogleError as error:
         if error.status not in (403, 404):
             raise
@@ -35,6 +43,27 @@ def read_roster(ws: Workspace, roster_id: str) -> RosterRead:
             f"check TST_ROSTER_ID (or --roster), and share the roster with {ws.identity} as an "
             "Editor."
         ) from error
+    require_tabs(read, needs, job)
+    return read
+
+
+def require_tabs(read: RosterRead, needs: Sequence[str], job: str) -> None:
+    """Stop ``job`` when a tab it depends on cannot be read whole (one line: where, what)."""
+    titles = {read.tabs[k].title if k in read.tabs else k for k in needs}
+    broken = [
+        f
+        for f in read.findings
+        if f.rule in WHOLE_TAB_RULES and f.severity == "error" and f.tab in titles
+    ]
+    if not broken:
+        return
+    first = broken[0]
+    more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+    raise RosterUnreadable(
+        f"The roster's {first.where} cannot be read whole: found {first.found}, expected "
+        f"{first.expected}{more}. {job or 'The job'} changed nothing; fix the roster and run "
+        "again."
+    )
 
 
 def _read_roster(ws: Workspace, roster_id: str) -> RosterRead:
