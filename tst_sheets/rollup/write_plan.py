@@ -166,6 +166,14 @@ def _formats(grid: Grid, tpl: RollupTemplate) -> list[Request]:
                     "wrapStrategy",
                 )
             )
+    for row in grid.bold_rows:  # a section's title or headers
+        out.append(
+            _repeat(
+                _span(sheet, first_body + row, first_body + row + 1, 0, width),
+                {"textFormat": {"bold": True}},
+                "textFormat.bold",
+            )
+        )
     if not grid.header:  # a facts tab: bold labels, values (dates too) read left to right
         out.append(
             _repeat(_span(sheet, 0, rows, 0, 1), {"textFormat": {"bold": True}}, "textFormat.bold")
