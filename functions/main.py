@@ -2,7 +2,8 @@
 
 Every function takes POST with a JSON body (or query parameters; the body wins):
 ``roster`` (default ``TST_ROSTER_ID``), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
-in ``TST_TIMEZONE``), ``dryRun`` and ``full`` where the job has them. It answers the job's
+in ``TST_TIMEZONE``), ``dryRun``, ``full`` and ``write`` where the job has them (``rollup``
+with an ``asOf`` other than today writes nothing unless ``write`` is true). It answers the job's
 result in the CLI's ``--json`` shape; a bad request gets 400 (405 for a wrong method) with
 ``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
 without its details, so no stack trace or internal text reaches a caller.
@@ -51,6 +52,8 @@ class JobRequest:
     as_of: date
     dry_run: bool = False
     full: bool = False
+    write: bool | None = None  # None: the job's own rule (write only as of today)
+    today: date | None = None  # the service's today, to tell a what-if from today's run
 
 
 Job = Callable[[Workspace, JobRequest], BaseModel]
@@ -73,8 +76,9 @@ def collect(request: flask.Request) -> flask.Response:
 
 @functions_framework.http
 def rollup(request: flask.Request) -> flask.Response:
-    """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too)."""
-    return _serve(request, {"roster", "asOf", "full"}, _rollup)
+    """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too;
+    ``write``: write it even as of a date other than today)."""
+    return _serve(request, {"roster", "asOf", "full", "write"}, _rollup)
 
 
 @functions_framework.http
@@ -101,7 +105,8 @@ def _collect(ws: Workspace, req: JobRequest) -> BaseModel:
 def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
     from tst_sheets.jobs.rollup import rollup as job
 
-    return job(ws, req.roster_id, req.as_of, full=req.full)
+    as_of = None if req.as_of == req.today else req.as_of  # today's run writes; a what-if not
+    return job(ws, req.roster_id, as_of, full=req.full, write=req.write)
 
 
 def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:
@@ -154,6 +159,8 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
         as_of=_as_of(params.get("asOf"), settings),
         dry_run=_flag(params, "dryRun"),
         full=_flag(params, "full"),
+        write=True if _flag(params, "write") else None,
+        today=_as_of(None, settings),
     )
 
 

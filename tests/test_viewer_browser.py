@@ -155,7 +155,7 @@ def test_the_rollup_a_job_wrote_leads_from_a_finding_to_its_cell(
 
     roster = init_roster(workspace, "TST", sample_program()).roster_spreadsheet_id
     provision(workspace, roster)
-    result = rollup(workspace, roster, date(2026, 11, 23))
+    result = rollup(workspace, roster, date(2026, 11, 23), write=True)
     page = browser.new_page(viewport={"width": 1400, "height": 700})
     page.goto(f"{emulator.url}/view/spreadsheets/{result.rollup_spreadsheet_id}")
     assert page.locator("nav.tabs a.active").inner_text() == "Summary"

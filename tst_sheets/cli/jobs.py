@@ -100,20 +100,31 @@ def rollup_command(
     roster: RosterOption = None,
     as_of: AsOfOption = None,
     full: Annotated[bool, typer.Option("--full", help="Read every workbook (a cold run).")] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write", help="Write the roll-up even as of a date other than today (a what-if)."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the coach roll-up: read what changed, check every team, update the roll-up."""
+    """Write the coach roll-up: read what changed, check every team, update the roll-up.
+
+    As of any date other than today it is a what-if: it prints what the roll-up would say and
+    writes nothing, unless --write."""
     from tst_sheets.cli.render.rollup import render_rollup
     from tst_sheets.jobs.rollup import rollup
 
     day = as_of_date(as_of)
+    writes = True if write else None
     with reported():
         ws = _workspace()
         if as_json:
-            print_json(rollup(ws, roster, day, full=full).model_dump(by_alias=True, mode="json"))
+            result = rollup(ws, roster, day, full=full, write=writes)
+            print_json(result.model_dump(by_alias=True, mode="json"))
             return
         with team_progress(console, "Reading team workbooks") as step:
-            result = rollup(ws, roster, day, full=full, progress=step)
+            result = rollup(ws, roster, day, full=full, progress=step, write=writes)
     render_rollup(console, result)
 
 

@@ -42,14 +42,18 @@ class StepReport(BaseModel):
 
 
 class DemoSummary(BaseModel):
-    """``--json``: ``{"teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls",
-    "seconds"}``."""
+    """``--json``: ``{"teams", "byStatus", "statuses", "findings", "staffFindings",
+    "rollupUrl", "reportUrl", "viewerUrl", "calls", "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     teams: int = 0
     by_status: dict[str, int] = Field(default_factory=dict, alias="byStatus")
+    statuses: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each team: teamId, status, why, goal"
+    )
     findings: list[dict[str, Any]] = Field(default_factory=list)
+    staff_findings: list[dict[str, Any]] = Field(default_factory=list, alias="staffFindings")
     rollup_url: str = Field("", alias="rollupUrl")
     viewer_url: str = Field("", alias="viewerUrl")
     calls: dict[str, Any] = Field(default_factory=dict)
@@ -81,8 +85,10 @@ def start(port: int = 0, data_dir: Path | None = None, as_of: date | None = None
     """A fresh emulator in a fresh data directory, and the service's clients for it."""
     directory = data_dir or Path(tempfile.mkdtemp(prefix="tst-sheets-demo-"))
     running = start_in_thread(directory / "emulator.db", port=port)
-    settings = Settings(target="local", emulator_url=running.url, program=PROGRAM)
-    return DemoContext(running, settings, connect(settings), directory, as_of or DEMO_AS_OF)
+    day = as_of or DEMO_AS_OF
+    # the demo's clock: every job takes its "today" to be the demo's date
+    settings = Settings(target="local", emulator_url=running.url, program=PROGRAM, as_of=day)
+    return DemoContext(running, settings, connect(settings), directory, day)
 
 
 # -- the steps ------------------------------------------------------------------------------
@@ -163,7 +169,12 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
     return DemoSummary(
         teams=result.teams,
         by_status=result.by_status,
+        statuses=[
+            s.model_dump(by_alias=True, mode="json", include={"team_id", "overall", "why", "goal"})
+            for s in result.statuses
+        ],
         findings=[f.model_dump() for f in findings],
+        staff_findings=[f.model_dump() for f in result.staff_findings],
         rollup_url=result.url,
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
         calls={

@@ -26,6 +26,13 @@ LAYOUT_FIELDS = (
 )
 
 
+def find(program: Program, files: Sequence[DriveFile]) -> str:
+    """The program's roll-up by its label (the one the roster names first); "" if none."""
+    mine = of_program(list(files), program.name, KIND)
+    mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
+    return mine[0].id if mine else ""
+
+
 def find_or_create(
     ws: Workspace, program: Program, tpl: RollupTemplate, files: Sequence[DriveFile]
 ) -> tuple[str, bool]:
@@ -35,8 +42,7 @@ def find_or_create(
         recovered = drive_files.recover(ws, files, program.name, dry_run=False)
         mine = [f for f in recovered if f.kind == KIND]
     if mine:
-        mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
-        return mine[0].id, False
+        return find(program, mine), False
     props = labels(KIND, program.name, tpl.workbook.name, tpl.workbook.version)
     title = tpl.workbook.title.format(program=program.name)
     body = render_create(tpl.workbook, title, {}, props, time_zone=program.timezone)
