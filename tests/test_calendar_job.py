@@ -301,7 +301,16 @@ def test_cli_calendar_json_and_export_ics(
     first = runner.invoke(app, ["calendar", "--json"])
     assert first.exit_code == 0, first.output
     body = json.loads(first.output)
-    assert set(body) == {"created", "updated", "cancelled", "unchanged", "findings", "calls"}
+    assert set(body) == {
+        "created",
+        "updated",
+        "cancelled",
+        "unchanged",
+        "findings",
+        "attendance",
+        "calls",
+    }
+    assert set(body["attendance"]) == {"rowsAdded", "rsvpsUpdated", "written"}
     assert any(c["key"].startswith("fall-training") for c in body["created"])
     second = json.loads(runner.invoke(app, ["calendar", "--json"]).output)
     assert second["calls"]["calendar"] == {"read": 1, "write": 0}

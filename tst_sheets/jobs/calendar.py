@@ -9,6 +9,10 @@ Calls, for a program of N active teams with workbooks:
   created, changed or cancelled. First run only: 1 calendarList.list to find a calendar a
   crashed run made but never recorded, 1 calendars.insert, and 1 roster write to record it.
 
+After each event, the roster's Attendance tab gets a row per person the commitments expect
+there ("Attended" blank for staff) and each person's RSVP beside it, from the events already
+listed: 1 Sheets write when something changed (see ``jobs.attendance``).
+
 Nothing changed → 1 Calendar read, 0 Calendar writes, 0 Sheets writes.
 """
 
@@ -31,6 +35,7 @@ from tst_sheets.calendar.team_tab import (
     program_event_rows,
 )
 from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.attendance import AttendanceSync, sync_attendance
 from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
 from tst_sheets.jobs.common import as_of_date, team_template
 from tst_sheets.jobs.reader import TeamRead, read_teams
@@ -56,8 +61,12 @@ class CalendarResult(BaseModel):
     events: dict[str, dict[str, Any]] = Field(
         default_factory=dict, exclude=True, description="Final Calendar event by key."
     )
+    attendance: AttendanceSync = Field(default_factory=AttendanceSync)
     team_tabs_updated: list[str] = Field(default_factory=list, exclude=True)
     program: Program | None = Field(default=None, exclude=True, description="As synced.")
+    listed: list[dict[str, Any]] = Field(
+        default_factory=list, exclude=True, description="The calendar's events as listed."
+    )
 
 
 class TeamTabs(BaseModel):
@@ -198,7 +207,9 @@ def sync_program(
         record(target.calendar_id)  # at once: the marker covers a crash before this line
     existing = target.existing or []
     plan = plan_changes(desired, existing)
-    result = CalendarResult(calendar_id=target.calendar_id, dry_run=dry_run, program=program)
+    result = CalendarResult(
+        calendar_id=target.calendar_id, dry_run=dry_run, program=program, listed=existing
+    )
     result.unchanged = [e.key for e in plan.unchanged]
     if dry_run or not target.calendar_id:
         result.created = [change(e) for e in plan.create]
@@ -230,6 +241,9 @@ def sync_calendar(ws: Workspace, roster_id: str, dry_run: bool = False) -> Calen
         dry_run=dry_run,
         record=lambda calendar_id: record_setting(ws, read, "program_calendar", calendar_id),
     )
+    today = as_of_date(ws, read.program)
+    events = [*result.listed, *result.events.values()]  # as listed, then as written now
+    result.attendance = sync_attendance(ws, read, events, today, dry_run, result.findings)
     layout = read.tabs.get("events")
     events_tab = layout.title if layout else EVENTS_TAB
     for finding in result.findings:  # point the calendar's row findings at the Events tab too
