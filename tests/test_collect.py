@@ -210,7 +210,7 @@ def test_a_tab_renamed_to_an_alias_is_still_read(cohort: Cohort) -> None:
 # --- as of a date ---------------------------------------------------------------------------------
 
 
-def test_one_october_meeting_is_due_soon_on_october_10_and_overdue_on_november_1(
+def test_one_october_meeting_is_on_pace_on_the_10th_due_soon_on_the_28th_overdue_on_november_1(
     cohort: Cohort,
 ) -> None:
     cohort.type({PLANTED: (), CLEAN: ()}, as_of=date(2026, 10, 10))
@@ -225,7 +225,8 @@ def test_one_october_meeting_is_due_soon_on_october_10_and_overdue_on_november_1
         return [f for f in findings if f.team == CLEAN and "October 2026" in f.found
                 and f.rule == "team_meetings"]  # fmt: skip
 
-    (soon,) = october(date(2026, 10, 10))
+    assert october(date(2026, 10, 10)) == []  # a third of the month gone: on pace
+    (soon,) = october(date(2026, 10, 28))
     assert soon.severity == "due_soon" and soon.found == "1 meetings in October 2026 so far"
     (late,) = october(date(2026, 11, 1))
     assert late.severity == "overdue" and late.tab == "Meetings"

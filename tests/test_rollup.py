@@ -366,7 +366,7 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             None,
             "✗",
             "2026-10-02",
-            10,
+            8,
             "Open",
         ],
         [
@@ -398,8 +398,7 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             "Tia Lee",
             "Ana Diaz",
             "On track",
-            "On track; next: 30-minute coaching twice a month: 1 coaching sessions in October "
-            "2026 so far",
+            "Every commitment kept as of Oct 05, 2026",
             None,
             "Not measured yet",
             1,
@@ -413,7 +412,7 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             1.0,
             "✓",
             "2026-10-02",
-            2,
+            0,
             "Open",
         ],
     ]
@@ -518,42 +517,6 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             "at least 1 by Oct 04, 2026",
         ],
         [
-            "T01",
-            "Due soon",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "A20",
-            "1 coaching sessions in October 2026 so far",
-            "at least 2 coaching sessions in October 2026",
-        ],
-        [
-            "T01",
-            "Due soon",
-            "Team meets twice a month",
-            "Meetings",
-            "A20",
-            "1 meetings in October 2026 so far",
-            "at least 2 meetings in October 2026",
-        ],
-        [
-            "T03",
-            "Due soon",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "A20",
-            "0 coaching sessions in October 2026 so far",
-            "at least 2 coaching sessions in October 2026",
-        ],
-        [
-            "T03",
-            "Due soon",
-            "Team meets twice a month",
-            "Meetings",
-            "A20",
-            "1 meetings in October 2026 so far",
-            "at least 2 meetings in October 2026",
-        ],
-        [
             "T03",
             "Warning",
             "Cells hold values the service can read",
@@ -596,7 +559,7 @@ def test_findings_filter_view_per_coach(built: RollupContent) -> None:
         "type": "TEXT_EQ",
         "values": [{"userEnteredValue": "Ben Cole"}],
     }
-    assert views[0]["range"]["endRowIndex"] == 16  # header + 15 findings
+    assert views[0]["range"]["endRowIndex"] == 12  # header + 11 findings
 
 
 def test_first_seen_is_kept_and_closed_findings_forgotten(
@@ -609,7 +572,7 @@ def test_first_seen_is_kept_and_closed_findings_forgotten(
     assert row[7] == EVIL and row[9] == "2026-09-20" and row[10] == 15
     assert later.first_seen[key] == date(2026, 9, 20)
     assert "T09|gone|Meetings||x" not in later.first_seen
-    assert len(later.first_seen) == 15
+    assert len(later.first_seen) == 11
 
 
 def test_finding_key_ignores_where_the_next_row_is() -> None:
@@ -644,7 +607,7 @@ def test_by_coach_counts_and_attention_first(built: RollupContent) -> None:
             1,
             0,
             1,
-            3,
+            1,
             "T02 Birch Middle — Unreadable: The workbook cannot be read: workbook not found",
         ],
         [
@@ -655,7 +618,7 @@ def test_by_coach_counts_and_attention_first(built: RollupContent) -> None:
             0,
             0,
             0,
-            10,
+            8,
             f"T03 Cedar High — Behind: {T03_WHY}",
         ],
     ]
@@ -704,8 +667,8 @@ def test_trends_grid_months_and_colours(built: RollupContent) -> None:
         ["T02", "Ana Diaz", 2, "Team meetings", None, None, None, *later, "Unknown"],
         ["T02", "Ana Diaz", 2, "Coaching sessions", None, None, None, *later, "Unknown"],
         ["T02", "Ana Diaz", "5 / year", "Principal check-ins", None, None, None, *later, "Unknown"],
-        ["T01", "Ana Diaz", 2, "Team meetings", 2, 2, 1, *later, "Due soon"],
-        ["T01", "Ana Diaz", 2, "Coaching sessions", 2, 2, 1, *later, "Due soon"],
+        ["T01", "Ana Diaz", 2, "Team meetings", 2, 2, 1, *later, "On track"],
+        ["T01", "Ana Diaz", 2, "Coaching sessions", 2, 2, 1, *later, "On track"],
         ["T01", "Ana Diaz", "5 / year", "Principal check-ins", 0, 1, 0, *later, "On track"],
     ]
     assert grid.rules == []  # colours are per cell: each month against what it asked

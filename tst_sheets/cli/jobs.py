@@ -1,5 +1,5 @@
 """The commands that run the service's jobs against the configured target (``TST_TARGET``):
-init, provision, collect, rollup, calendar and export-ics. Each prints a rich summary, or
+init, provision, collect, rollup, report, calendar and export-ics. Each prints a rich summary, or
 with ``--json`` the job's result, the API calls it made included."""
 
 from __future__ import annotations
@@ -128,6 +128,27 @@ def rollup_command(
     render_rollup(console, result)
 
 
+@app.command("report")
+def report_command(
+    roster: RosterOption = None, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
+    """Write the dated, read-only Impact Report for the program's board and funders: each
+    team's SMART goal against its target, teams on pace and met, commitments kept. Program
+    staff can open it; nobody else."""
+    from tst_sheets.cli.render.report import render_report
+    from tst_sheets.jobs.report import report
+
+    day = as_of_date(as_of)
+    with reported():
+        ws = _workspace()
+        if as_json:
+            print_json(report(ws, roster, day).model_dump(by_alias=True, mode="json"))
+            return
+        with team_progress(console, "Reading team workbooks") as step:
+            result = report(ws, roster, day, progress=step)
+    render_report(console, result)
+
+
 @app.command("calendar")
 def calendar_command(
     roster: RosterOption = None, dry_run: DryRunOption = False, as_json: JsonOption = False
@@ -141,7 +162,7 @@ def calendar_command(
         ws = _workspace()
         result = sync_calendar(ws, roster_id_of(ws, roster), dry_run=dry_run)
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(by_alias=True, mode="json"))
     else:
         render_calendar_result(console, result)
 

@@ -110,16 +110,25 @@ class Context:
         days = (first + timedelta(n) for n in range((last - first).days + 1))
         return sum(1 for d in days if not self.on_break(d))
 
+    def counted_days(self, month: date, since: date, until: date | None = None) -> int:
+        """A month's school days that count: inside the school year, from ``since`` (through
+        ``until``), outside breaks."""
+        first, last = max(since, self.school_year.start), self.school_year.end
+        if until is not None:
+            last = min(last, until)
+        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
+        return sum(
+            1
+            for d in days
+            if d.weekday() in self.school_days and first <= d <= last and not self.on_break(d)
+        )
+
     def month_share(self, month: date, since: date) -> float:
         """The share of a month's school days that count: inside the school year, from
         ``since``, outside breaks (1.0 for a whole month of school, 0.5 for half of one)."""
-        days = [month + timedelta(n) for n in range((month_end(month) - month).days + 1)]
-        school = [d for d in days if d.weekday() in self.school_days]
-        if not school:
-            return 0.0
-        first, last = max(since, self.school_year.start), self.school_year.end
-        counted = [d for d in school if first <= d <= last and not self.on_break(d)]
-        return len(counted) / len(school)
+        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
+        weekdays = sum(1 for d in days if d.weekday() in self.school_days)
+        return self.counted_days(month, since) / weekdays if weekdays else 0.0
 
     def months(self, since: date) -> Iterator[date]:
         """First days of the months from ``since`` (or the year's start) to the as-of month."""

@@ -85,14 +85,14 @@ def _points(
 def _scaled(value: float | None, out: GoalProgress) -> float | None:
     scale = [v for v in (out.baseline, out.target) if v is not None]
     if value is not None and 0 < value <= 1 and scale and max(scale) > 1:
-        return value * 100
+        return round(value * 100, 9)
     return value
 
 
 def _waiting(ctx: Context) -> str:
     due = ctx.program.mid_year_data_due
     if due and ctx.as_of <= due:
-        return f"no measurement since the baseline yet (mid-year data due {due:%b %d, %Y})"
+        return f"measured at mid-year (data due {due:%b %d, %Y})"
     return "no measurement since the baseline"
 
 

@@ -2,7 +2,9 @@
 
 Each month asks ``min_per_month`` times the share of its school days that count (see
 ``Context.month_share``), rounded half up; a month that asks nothing does not count. The
-months that are over and fell short make ONE finding, listing them, linked to the first.
+months that are over and fell short make ONE finding, listing them, linked to the first. The
+month still running is due soon only once it falls behind its own pace (2 asked, half its
+school days gone: 1 is on pace), never overdue.
 A session under ``min_minutes`` is not counted and is a note on its cell: it never lowers a
 month whose count is met.
 """
@@ -106,7 +108,11 @@ def check_monthly(c: Commitment, rule: MonthlyCountRule, ctx: Context) -> Commit
     plan = rule.plan(ctx)
     closed = {m: n for m, n in plan.items() if month_end(m) < ctx.as_of}
     missed = {m: n for m, n in closed.items() if counted.counts[m] < n}
-    running = {m: n for m, n in plan.items() if m not in closed and counted.counts[m] < n}
+    running = {
+        m: n
+        for m, n in plan.items()
+        if m not in closed and counted.counts[m] < _asked_by_now(rule, ctx, m, n)
+    }
     findings: list[Finding] = []
     if missed:
         findings.append(_missed_finding(c, rule, ctx, counted, missed))
@@ -118,7 +124,7 @@ def check_monthly(c: Commitment, rule: MonthlyCountRule, ctx: Context) -> Commit
                 rule.source,
                 ctx.tab_cell(rule.source, "date"),
                 f"{counted.counts[month]} {noun} in {month_name(month)} so far",
-                f"at least {asked} {noun} in {month_name(month)}",
+                f"at least {asked} {noun} in {month_name(month)} (by {month_end(month):%b %d})",
             )
         )
     findings += _short_notes(c, rule, ctx, counted)
@@ -145,6 +151,14 @@ def check_monthly(c: Commitment, rule: MonthlyCountRule, ctx: Context) -> Commit
         kept=kept,
         expected=expected,
     )
+
+
+def _asked_by_now(rule: MonthlyCountRule, ctx: Context, month: date, asked: int) -> int:
+    """What the running month asks by the as-of date: its share of the month's counted days."""
+    since = ctx.counts_from(rule.counts_from)
+    counted = ctx.counted_days(month, since)
+    gone = ctx.counted_days(month, since, until=ctx.as_of)
+    return round_half_up(asked * gone / counted) if counted else asked
 
 
 def _missed_finding(

@@ -28,6 +28,7 @@ from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
 from tst_sheets.jobs.collect import collect
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.report import report
 from tst_sheets.jobs.rollup import rollup
 from tst_sheets.workspace import Workspace, add_calls, connect
 
@@ -43,7 +44,7 @@ class StepReport(BaseModel):
 
 class DemoSummary(BaseModel):
     """``--json``: ``{"teams", "byStatus", "statuses", "findings", "staffFindings",
-    "rollupUrl", "reportUrl", "viewerUrl", "calls", "seconds"}``."""
+    "rollupUrl", "viewerUrl", "reportViewerUrl", "calls", "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -56,6 +57,7 @@ class DemoSummary(BaseModel):
     staff_findings: list[dict[str, Any]] = Field(default_factory=list, alias="staffFindings")
     rollup_url: str = Field("", alias="rollupUrl")
     viewer_url: str = Field("", alias="viewerUrl")
+    report_viewer_url: str = Field("", alias="reportViewerUrl")
     calls: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
     as_of: date | None = Field(None, alias="asOf")
@@ -132,6 +134,12 @@ def write_rollup(ctx: DemoContext) -> dict[str, Any]:
     return {"read": result.read, "findings": len(result.findings), "calls": result.calls}
 
 
+def write_report(ctx: DemoContext) -> dict[str, Any]:
+    result = report(ctx.ws, ctx.state["roster_id"], ctx.as_of)
+    ctx.state["report"] = result
+    return {"created": result.created, "calls": result.calls}
+
+
 def sync_calendars(ctx: DemoContext) -> dict[str, Any]:
     return demo_calendar_step(ctx)
 
@@ -144,6 +152,7 @@ STEPS: list[tuple[str, Step]] = [
     ("TLs type a season of entries", tls_type_a_season),
     ("Collect every team", collect_teams),
     ("Write the coach roll-up", write_rollup),
+    ("Write the Impact Report", write_report),
     ("Sync program calendars", sync_calendars),
 ]
 
@@ -177,6 +186,7 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         staff_findings=[f.model_dump() for f in result.staff_findings],
         rollup_url=result.url,
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
+        report_viewer_url=_report_url(ctx),
         calls={
             "total": add_calls(*(s.calls for s in steps)),
             "byStep": {s.name: s.calls for s in steps},
@@ -186,6 +196,11 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         steps=steps,
         agendas=calendar.detail.get("agendas", {}) if calendar else {},
     )
+
+
+def _report_url(ctx: DemoContext) -> str:
+    written = ctx.state.get("report")
+    return f"{ctx.emulator.url}{viewer_path(written.report_spreadsheet_id)}" if written else ""
 
 
 def run(ctx: DemoContext, on_step: Callable[[str], None] | None = None) -> DemoSummary:

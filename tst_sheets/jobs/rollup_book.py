@@ -22,7 +22,8 @@ from tst_sheets.workspace import Workspace
 KIND = "rollup"
 STATE_RANGE = "A1:A"
 LAYOUT_FIELDS = (
-    "sheets(properties(sheetId,title),conditionalFormats,filterViews(filterViewId),charts(chartId))"
+    "sheets(properties(sheetId,title),conditionalFormats,filterViews(filterViewId),charts(chartId),"
+    "merges)"
 )
 
 
@@ -71,6 +72,7 @@ def read_layout(ws: Workspace, book_id: str) -> dict[int, SheetLayout]:
             rules=len(sheet.get("conditionalFormats", [])),
             filter_views=[int(v["filterViewId"]) for v in sheet.get("filterViews", [])],
             charts=[int(c["chartId"]) for c in sheet.get("charts", [])],
+            merges=len(sheet.get("merges", [])),
         )
     return out
 
@@ -110,14 +112,20 @@ def rollup_people(program: Program) -> dict[str, str]:
 
 
 def share(
-    ws: Workspace, program: Program, book_id: str, files: Sequence[DriveFile], created: bool
+    ws: Workspace,
+    program: Program,
+    book_id: str,
+    files: Sequence[DriveFile],
+    created: bool,
+    people: Mapping[str, str] | None = None,
 ) -> None:
-    """Coaches (reader) and staff (writer) only: never TLs, principals or members."""
+    """Coaches (reader) and staff (writer) only: never TLs, principals or members (``people``:
+    email → role instead, e.g. the Impact Report's staff readers)."""
     listed = next((f for f in files if f.id == book_id), None)
     perms = [] if created or listed is None else listed.permissions
     if perms is None:  # the listing did not carry them: ask (1 Drive read)
         perms = ws.drive.list_permissions(book_id)
-    wanted = rollup_people(program)
+    wanted = dict(people) if people is not None else rollup_people(program)
     for perm in perms:
         if perm.role != "owner" and (perm.type != "user" or wanted.get(perm.email) != perm.role):
             ws.drive.delete_permission(book_id, perm.id)

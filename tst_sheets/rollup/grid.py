@@ -42,7 +42,10 @@ class Grid(BaseModel):
         default_factory=list, description="rows (0-based, in ``rows``) that change every run"
     )
     bold_rows: list[int] = Field(
-        default_factory=list, description="rows (0-based, in ``rows``) in bold: section titles"
+        default_factory=list, description="rows (0-based, in ``rows``) in bold: section headers"
+    )
+    merged_rows: list[int] = Field(
+        default_factory=list, description="rows (0-based, in ``rows``) merged across: titles"
     )
 
     def cells(self, row: Row) -> list[Value]:

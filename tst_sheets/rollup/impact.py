@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tst_sheets.model import GoalProgress, TeamStatus
+from pydantic import Field
+
+from tst_sheets.model import AutoCamel, GoalProgress, TeamStatus
 from tst_sheets.rollup.grid import Grid, new_grid, stable_id
 from tst_sheets.rollup.inputs import RollupInput, TeamView
 from tst_sheets.rollup.summary import pace_word
@@ -23,20 +25,27 @@ GOAL_VALUES = ("baseline", "mid_year", "end_of_year", "target")  # the charted c
 TEAM_COLUMN, FIRST_VALUE_COLUMN, PACE_COLUMN = 0, 3, 8
 
 
-def impact_grid(inp: RollupInput, tpl: RollupTemplate, teams: Sequence[TeamView]) -> Grid:
+def impact_grid(
+    inp: RollupInput, tpl: RollupTemplate, teams: Sequence[TeamView], *, links: bool = True
+) -> Grid:
+    """The tab; ``links``: each team linked to its Goals tab (not in a report for funders,
+    who cannot open the workbooks)."""
     grid = new_grid(tpl, "impact")
     grid.header = False
     words = tpl.impact
     keys = [c.key for c in grid.columns]
     readable = [v for v in teams if v.status.overall != "Unreadable"]
-    program = _program_rows(inp, words, readable)
+    figures = program_impact(inp, words, readable)
+    program = _program_rows(words, figures, inp.as_of.isoformat())
     goals_at = len(program) + 1
-    goals = _goal_rows(words, readable)
-    completion = _completion_rows(inp, words, readable)
+    goals = _goal_rows(words, readable, links)
+    completion = _completion_rows(words, figures)
     blank: list[list[Value]] = [[]]
     rows = [*program, *blank, *goals, *blank, *completion]
     grid.rows = [{keys[i]: v for i, v in enumerate(row)} for row in rows]
-    titles = [0, goals_at, goals_at + 1, goals_at + len(goals) + 1, goals_at + len(goals) + 2]
+    completion_at = goals_at + len(goals) + 1
+    grid.merged_rows = [0, goals_at, completion_at]
+    titles = [0, goals_at, goals_at + 1, completion_at, completion_at + 1]
     grid.bold_rows = titles
     grid.backgrounds = _backgrounds(grid, words, titles, goals_at + 2, len(goals) - 2)
     if len(goals) > 2:
@@ -48,25 +57,83 @@ def _share(part: int, whole: int) -> Value:
     return Percent(value=round(part / whole, 4)) if whole else None
 
 
-def _program_rows(
+class CommitmentKept(AutoCamel):
+    """One commitment over the program: held and expected to date, summed over the teams."""
+
+    commitment: str
+    label: str
+    held: int
+    expected: int
+    completion: float | None = None
+    teams_on_track: int = 0
+    teams: int = 0
+
+
+class ProgramImpact(AutoCamel):
+    """The program at a glance: how many teams have a target, are measured, on pace, met it."""
+
+    teams: int
+    with_target: int
+    measured: int
+    on_pace: int
+    met: int
+    mean_progress: float | None = None
+    completion: list[CommitmentKept] = Field(default_factory=list)
+
+
+def program_impact(
     inp: RollupInput, words: ImpactWords, teams: Sequence[TeamView]
-) -> list[list[Value]]:
-    """The program at a glance: teams with a target, measured, on pace, met, mean progress."""
+) -> ProgramImpact:
+    """The figures of the Impact tab's first and last sections (readable teams only)."""
     goals = [v.status.goal for v in teams]
     with_target = [g for g in goals if g.has_goal]
     measured = [g for g in with_target if g.progress is not None]
-    on_pace = [g for g in measured if g.on_pace or g.met]
-    met = [g for g in measured if g.met]
-    labels = words.program_rows
-    n = len(teams)
     mean = sum(g.progress or 0 for g in measured) / len(measured) if measured else None
+    return ProgramImpact(
+        teams=len(teams),
+        with_target=len(with_target),
+        measured=len(measured),
+        on_pace=sum(1 for g in measured if g.on_pace or g.met),
+        met=sum(1 for g in measured if g.met),
+        mean_progress=round(mean, 4) if mean is not None else None,
+        completion=[
+            kept
+            for commitment_id in words.completion
+            if (kept := _kept(inp, commitment_id, teams)) is not None
+        ],
+    )
+
+
+def _kept(inp: RollupInput, commitment_id: str, teams: Sequence[TeamView]) -> CommitmentKept | None:
+    """Held and expected to date, summed; completion is the share of what was expected that
+    was held (a month's extra meetings make up for no other month's)."""
+    found = [s for v in teams if (s := v.status.commitment(commitment_id)) is not None]
+    if not found or inp.commitments.find(commitment_id) is None:
+        return None
+    held, kept, expected = (
+        sum(int(s.figures.get(k) or 0) for s in found) for k in ("held", "kept", "expected")
+    )
+    return CommitmentKept(
+        commitment=commitment_id,
+        label=inp.commitments.words(commitment_id),
+        held=held,
+        expected=expected,
+        completion=round(kept / expected, 4) if expected else None,
+        teams_on_track=sum(1 for s in found if s.status in ("on_track", "due_soon")),
+        teams=len(found),
+    )
+
+
+def _program_rows(words: ImpactWords, figures: ProgramImpact, as_of: str) -> list[list[Value]]:
+    labels, n = words.program_rows, figures.teams
+    mean = figures.mean_progress
     return [
-        [words.program_title.format(as_of=inp.as_of.isoformat())],
-        [labels["teams"], _share(len(with_target), n), f"{len(with_target)} of {n} teams"],
-        [labels["measured"], _share(len(measured), n), f"{len(measured)} of {n} teams"],
-        [labels["on_pace"], _share(len(on_pace), n), f"{len(on_pace)} of {n} teams"],
-        [labels["met"], _share(len(met), n), f"{len(met)} of {n} teams"],
-        [labels["progress"], Percent(value=round(mean, 4)) if mean is not None else None, ""],
+        [words.program_title.format(as_of=as_of)],
+        [labels["teams"], _share(figures.with_target, n), f"{figures.with_target} of {n} teams"],
+        [labels["measured"], _share(figures.measured, n), f"{figures.measured} of {n} teams"],
+        [labels["on_pace"], _share(figures.on_pace, n), f"{figures.on_pace} of {n} teams"],
+        [labels["met"], _share(figures.met, n), f"{figures.met} of {n} teams"],
+        [labels["progress"], Percent(value=mean) if mean is not None else None, ""],
     ]
 
 
@@ -86,12 +153,12 @@ def progress_bar(progress: float | None, words: ImpactWords) -> str:
     return full * filled + empty * (width - filled) + f" {progress:.0%}"
 
 
-def _goal_rows(words: ImpactWords, teams: Sequence[TeamView]) -> list[list[Value]]:
+def _goal_rows(words: ImpactWords, teams: Sequence[TeamView], links: bool) -> list[list[Value]]:
     rows: list[list[Value]] = [[words.goals_title], list(words.goals_headers)]
     rows.append(_average_row(words, [v.status for v in teams]))
     for view in teams:
         goal = view.status.goal
-        link = view.record.link("goals") if view.record else None
+        link = view.record.link("goals") if view.record and links else None
         team: Value = Link(url=link, text=view.team.team_id) if link else view.team.team_id
         amounts = [_amount(getattr(goal, key), goal) for key in GOAL_VALUES]
         rows.append(
@@ -122,29 +189,12 @@ def _average_row(words: ImpactWords, statuses: Sequence[TeamStatus]) -> list[Val
     return ["All teams", "", "mean of the teams", *means, progress_bar(mean, words), "", note]
 
 
-def _completion_rows(
-    inp: RollupInput, words: ImpactWords, teams: Sequence[TeamView]
-) -> list[list[Value]]:
-    """Each commitment: held and expected to date, summed over the teams; completion is the
-    share of what was expected that was held (a month's extra meetings make up no other's)."""
+def _completion_rows(words: ImpactWords, figures: ProgramImpact) -> list[list[Value]]:
     rows: list[list[Value]] = [[words.completion_title], list(words.completion_headers)]
-    for commitment_id in words.completion:
-        found = [s for v in teams if (s := v.status.commitment(commitment_id)) is not None]
-        if not found or inp.commitments.find(commitment_id) is None:
-            continue
-        held, kept, expected = (
-            sum(int(s.figures.get(k) or 0) for s in found) for k in ("held", "kept", "expected")
-        )
-        on_track = sum(1 for s in found if s.status in ("on_track", "due_soon"))
-        rows.append(
-            [
-                inp.commitments.words(commitment_id),
-                held,
-                expected,
-                _share(kept, expected),
-                f"{on_track} of {len(found)} teams",
-            ]
-        )
+    for kept in figures.completion:
+        completion = Percent(value=kept.completion) if kept.completion is not None else None
+        on_track = f"{kept.teams_on_track} of {kept.teams} teams"
+        rows.append([kept.label, kept.held, kept.expected, completion, on_track])
     return rows
 
 
