@@ -245,6 +245,11 @@ def test_collect_json_reports_teams_findings_and_calls(cohort: Cohort, settings:
     assert list(data) == ["asOf", "teams", "findings", "unreadable", "calls"]
     assert data["asOf"] == "2026-11-23" and len(data["teams"]) == 2
     assert data["calls"]["sheets"]["read"] <= 2 + 1 + 1  # + the fallback for the deleted tab
+    team = data["teams"][0]  # one JSON style: camelCase inside each team too
+    assert {"teamId", "status", "why", "commitments", "goal", "metrics"} <= set(team)
+    assert "team_id" not in team and "meetingsThisMonth" in team["metrics"]
+    assert {"text", "link"} == set(team["why"])
+    assert all("_" not in k for c in team["commitments"] for k in [*c, *c["figures"]])
     table = CliRunner().invoke(app, ["collect", "--as-of", "2026-11-23"], env=env)
     assert table.exit_code == 0 and "Meetings!" in table.output and "On track" in table.output
 

@@ -907,3 +907,48 @@ def test_start_here_shows_the_status_and_why_at_the_top_and_the_block_below(
     }
     assert top["userEnteredFormat"]["backgroundColor"] == {"red": 0.9569, "green": 0.8, "blue": 0.8}
     assert block_digest(status, commitments) == block_digest(status, commitments)
+
+
+# --- the Impact and Staff tabs -----------------------------------------------------------------
+
+
+def test_impact_tab_sections_goal_rows_and_chart(built: RollupContent) -> None:
+    grid = built.tab("impact")
+    rows = grid.values()
+    assert rows[0][0] == "The program as of 2026-10-05"
+    assert rows[1][:3] == ["Teams with a SMART target", 0.5, "1 of 2 teams"]  # T02 unreadable
+    goals = next(i for i, r in enumerate(rows) if r[0] == "Team")
+    assert rows[goals] == [
+        "Team",
+        "School",
+        "Measure",
+        "Baseline",
+        "Mid-year",
+        "End of year",
+        "Target",
+        "Progress",
+        "Pace",
+        "Note",
+    ]
+    t01 = rows[goals + 2]
+    assert t01[:4] == ["T01", "Alder Elementary", "", 0.4] and t01[6] == 0.6
+    assert t01[8:] == ["Not measured yet", "measured at mid-year (data due Jan 29, 2027)"]
+    assert grid.rows[goals + 2]["c0"] == Link(
+        url="https://docs.google.com/spreadsheets/d/BOOK1/edit#gid=101", text="T01"
+    )
+    completion = next(i for i, r in enumerate(rows) if r[0] == "Commitment")
+    assert rows[completion + 1][:5] == ["Team meets twice a month", 6, 6, 0.8333, "1 of 2 teams"]
+    assert grid.merged_rows == [0, goals - 1, completion - 1]
+    series = grid.charts[0]["spec"]["basicChart"]["series"]
+    columns = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in series]
+    assert columns == [3, 4, 5, 6]  # baseline, mid-year, end of year, target
+    assert grid.background(goals + 2, 8) == "#efefef"
+
+
+def test_progress_bar_reads_at_a_glance(tpl: RollupTemplate) -> None:
+    from tst_sheets.rollup.impact import progress_bar
+
+    assert progress_bar(0.5, tpl.impact) == "█████░░░░░ 50%"
+    assert progress_bar(1.2, tpl.impact) == "██████████ 120%"
+    assert progress_bar(-0.1, tpl.impact) == "░░░░░░░░░░ -10%"
+    assert progress_bar(None, tpl.impact) == ""
