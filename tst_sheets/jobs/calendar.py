@@ -48,7 +48,9 @@ RecordCalendar = Callable[[str], None]
 
 
 class CalendarResult(BaseModel):
-    """``model_dump()`` is the ``--json`` output; the excluded fields serve the job and CLI."""
+    """``model_dump(by_alias=True)`` is the ``--json`` output (``attendance``: the roster rows
+    added after past events, see ``jobs.attendance``); the excluded fields serve the job and
+    CLI."""
 
     created: list[EventChange] = Field(default_factory=list)
     updated: list[EventChange] = Field(default_factory=list)

@@ -51,7 +51,7 @@ class TeamImpact(AutoCamel):
 
 class ReportResult(AutoCamel):
     """``--json``: ``{"reportSpreadsheetId", "url", "title", "asOf", "created", "program",
-    "teams", "calls"}``."""
+    "teams", "sharedWith", "calls"}``."""
 
     report_spreadsheet_id: str
     url: str
