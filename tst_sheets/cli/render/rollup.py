@@ -18,6 +18,8 @@ def render_rollup(console: Console, result: RollupResult, top: int = 10) -> None
     if result.url:
         console.print(f"Roll-up: [bold]{result.url}[/]")
     verb = "written" if result.written else "unchanged (nothing written)"
+    if result.what_if and not result.written:
+        verb = "not written (a what-if)"
     console.print(
         f"{result.teams} teams: {result.read} workbooks read, {result.reused} reused "
         f"from the last run; roll-up {verb}; Start Here updated for "
