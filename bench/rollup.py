@@ -154,7 +154,7 @@ def project_run(
     ws: Workspace, rejected: Callable[[], int], roster_id: str, full: bool = False
 ) -> tuple[dict[str, Any], RollupResult]:
     measure = Measure(ws, rejected)
-    result = rollup(ws, roster_id, AS_OF, full=full)
+    result = rollup(ws, roster_id, AS_OF, full=full, write=True)
     out = measure.done()
     out["start_here"] = len(result.start_here_written)
     return out, result

@@ -2,9 +2,10 @@
 
 Every function takes POST with a JSON body (or query parameters; the body wins):
 ``roster`` (default ``TST_ROSTER_ID``, else the program's roster found in ``TST_DRIVE_FOLDER``
-by its Drive labels), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today
-in ``TST_TIMEZONE``), ``dryRun``, ``full`` and ``allowMassChange`` where the job has them. It
-answers the job's result in the CLI's ``--json`` shape; a run the mass-change guard stopped
+by its Drive labels), ``asOf`` (YYYY-MM-DD, default ``TST_AS_OF`` or today in
+``TST_TIMEZONE``), ``dryRun``, ``full``, ``write`` and ``allowMassChange`` where the job has
+them (``rollup`` with an ``asOf`` other than today writes nothing unless ``write`` is true).
+It answers the job's result in the CLI's ``--json`` shape; a run the mass-change guard stopped
 (it wrote nothing) gets 409 ABORTED with the reason and the plan under ``result``; a bad
 request gets 400 (405 for a wrong method) with
 ``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
@@ -55,6 +56,8 @@ class JobRequest:
     dry_run: bool = False
     full: bool = False
     allow_mass_change: bool = False
+    write: bool | None = None  # None: the job's own rule (write only as of today)
+    today: date | None = None  # the service's today, to tell a what-if from today's run
 
 
 Job = Callable[[Workspace, JobRequest], BaseModel]
@@ -77,8 +80,9 @@ def collect(request: flask.Request) -> flask.Response:
 
 @functions_framework.http
 def rollup(request: flask.Request) -> flask.Response:
-    """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too)."""
-    return _serve(request, {"roster", "asOf", "full"}, _rollup)
+    """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too;
+    ``write``: write it even as of a date other than today)."""
+    return _serve(request, {"roster", "asOf", "full", "write"}, _rollup)
 
 
 @functions_framework.http
@@ -120,7 +124,8 @@ def _collect(ws: Workspace, req: JobRequest) -> BaseModel:
 def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
     from tst_sheets.jobs.rollup import rollup as job
 
-    return job(ws, req.roster_id, req.as_of, full=req.full)
+    as_of = None if req.as_of == req.today else req.as_of  # today's run writes; a what-if not
+    return job(ws, req.roster_id, as_of, full=req.full, write=req.write)
 
 
 def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:
@@ -180,6 +185,8 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
         dry_run=_flag(params, "dryRun"),
         full=_flag(params, "full"),
         allow_mass_change=_flag(params, "allowMassChange"),
+        write=True if _flag(params, "write") else None,
+        today=_as_of(None, settings),
     )
 
 

@@ -305,9 +305,11 @@ def test_cli_calendar_json_and_export_ics(
         "cancelled",
         "unchanged",
         "findings",
+        "attendance",
         "calls",
         "stopped",
     }
+    assert set(body["attendance"]) == {"rowsAdded", "rsvpsUpdated", "written"}
     assert any(c["key"].startswith("fall-training") for c in body["created"])
     second = json.loads(runner.invoke(app, ["calendar", "--json"]).output)
     assert second["calls"]["calendar"] == {"read": 1, "write": 0}

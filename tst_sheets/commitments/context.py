@@ -1,4 +1,5 @@
-"""One team on one date: what every rule reads, and how it writes a finding."""
+"""One team on one date: what every rule reads, how it writes a finding, and which school days
+and months a commitment asks for."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from tst_sheets.commitments.base import month_of
-from tst_sheets.model import DateRange, Finding, Program, Severity, Team, TeamRecord, cell_link
+from tst_sheets.model import DateRange, Finding, Program, Severity, Team, TeamRecord
 from tst_sheets.model.records import month_end
 
 if TYPE_CHECKING:
     from tst_sheets.commitments.rules import Commitment
+
+CountsFrom = Literal["team_start", "team_formed"]
+MONDAY_TO_FRIDAY = frozenset(range(5))
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Context:
     as_of: date
     school_year: DateRange
     start: date  # the team's first countable day
+    # the day the Impact Team had its size (at the latest, that commitment's deadline)
+    formed: date | None = None
+    school_days: frozenset[int] = MONDAY_TO_FRIDAY
     # cells a check judges itself: readback's "required" finding there gives way to its verdict
     # (a Target cell may stay empty when the goal's sentence states the target)
     judged: set[tuple[str, str]] = dataclasses.field(default_factory=set)
@@ -58,37 +65,76 @@ class Context:
         )
 
     def roster_finding(
-        self, c: Commitment, severity: Severity, tab: str, found: str, expected: str
+        self,
+        c: Commitment,
+        severity: Severity,
+        tab: str,
+        found: str,
+        expected: str,
+        row: int | None = None,
     ) -> Finding:
-        """A finding on the program roster (attendance, observations, the TL's experience)."""
-        link = cell_link(self.program.roster_id) if self.program.roster_id else None
+        """A finding on the program roster (attendance, observations, the TL's experience),
+        linked to the roster's tab (``tab`` is its template key) and row as far as known."""
+        cell = f"A{row}" if row else None
+        title = tab.replace("_", " ").title()
         return Finding(
             team=self.team.team_id,
             rule=c.id,
             severity=severity,
-            tab=f"Roster: {tab}",
+            tab=f"Roster: {title}",
+            cell=cell,
             found=found,
             expected=expected,
-            link=link,
+            link=self.program.roster_link(tab, cell),
         )
 
     def tab_cell(self, tab: str, field: str, row: int | None = None) -> str | None:
         read = self.record.tabs.get(tab)
         return read.cell(field, row) if read else None
 
+    # -- days and months ------------------------------------------------------------------------
+
+    def counts_from(self, which: CountsFrom) -> date:
+        """When a commitment starts to count for this team."""
+        if which == "team_formed" and self.formed is not None:
+            return max(self.formed, self.start)
+        return self.start
+
+    def on_break(self, day: date) -> bool:
+        return any(b.contains(day) for b in self.program.breaks)
+
     def countable_days(self, first: date, last: date) -> int:
         """Days in [first, last] inside the school year, from the team's start, outside breaks."""
         first = max(first, self.start, self.school_year.start)
         last = min(last, self.school_year.end)
         days = (first + timedelta(n) for n in range((last - first).days + 1))
-        return sum(1 for d in days if not any(b.contains(d) for b in self.program.breaks))
+        return sum(1 for d in days if not self.on_break(d))
 
-    def months(self, min_days: int) -> Iterator[date]:
-        """First days of the months that count, from the team's start to the as-of month."""
-        month = month_of(max(self.start, self.school_year.start))
+    def counted_days(self, month: date, since: date, until: date | None = None) -> int:
+        """A month's school days that count: inside the school year, from ``since`` (through
+        ``until``), outside breaks."""
+        first, last = max(since, self.school_year.start), self.school_year.end
+        if until is not None:
+            last = min(last, until)
+        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
+        return sum(
+            1
+            for d in days
+            if d.weekday() in self.school_days and first <= d <= last and not self.on_break(d)
+        )
+
+    def month_share(self, month: date, since: date) -> float:
+        """The share of a month's school days that count: inside the school year, from
+        ``since``, outside breaks (1.0 for a whole month of school, 0.5 for half of one)."""
+        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
+        weekdays = sum(1 for d in days if d.weekday() in self.school_days)
+        return self.counted_days(month, since) / weekdays if weekdays else 0.0
+
+    def months(self, since: date) -> Iterator[date]:
+        """First days of the months from ``since`` (or the year's start) to the as-of month."""
+        month = month_of(max(since, self.school_year.start))
         while month <= min(self.as_of, self.school_year.end):
-            if self.countable_days(month, month_end(month)) >= min_days:
-                yield month
+            yield month
             month = month_end(month) + timedelta(1)
 
 
@@ -96,3 +142,8 @@ def team_start(record: TeamRecord, program: Program) -> date:
     """When the team started: its earliest Team-tab "joined" date, else the school year's start."""
     joined = [m.joined for m in record.members if m.joined]
     return max(program.school_year_start, min(joined, default=program.school_year_start))
+
+
+def round_half_up(value: float) -> int:
+    """1.5 → 2, 0.5 → 1, 0.49 → 0 (Python's round() would make 0.5 → 0)."""
+    return int(value + 0.5 + 1e-9)

@@ -59,7 +59,7 @@ def _data_point(
     rows = [
         d
         for d in ctx.record.data
-        if _matches(d.collection_point, spec.aliases) and (d.date is None or d.date <= ctx.as_of)
+        if matches(d.collection_point, spec.aliases) and (d.date is None or d.date <= ctx.as_of)
     ]
     with_value = [d for d in rows if d.value is not None or d.value_text]
     if spec.name == "baseline" and not with_value and _goal_has_baseline(ctx):
@@ -97,7 +97,7 @@ def _data_point(
     ]
 
 
-def _matches(label: str, aliases: list[str]) -> bool:
+def matches(label: str, aliases: list[str]) -> bool:
     text = normalize(label)
     return bool(text) and any(normalize(alias) in text for alias in aliases)
 

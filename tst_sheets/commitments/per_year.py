@@ -53,7 +53,7 @@ def check_per_year(c: Commitment, rule: PerYearRule, ctx: Context) -> Commitment
         findings.append(
             ctx.finding(c, severity, "checkins", ctx.tab_cell("checkins", "date"), found, wanted)
             if rule.source == "checkins"
-            else ctx.roster_finding(c, severity, "Observations", found, wanted)
+            else ctx.roster_finding(c, severity, "observations", found, wanted)
         )
     summary = f"{noun} {count}, expected ≥{expected} by now, {rule.min_per_year} by year end"
     return status(
@@ -64,6 +64,9 @@ def check_per_year(c: Commitment, rule: PerYearRule, ctx: Context) -> Commitment
         count=count,
         expected_by_now=expected,
         per_year=rule.min_per_year,
+        held=count,
+        kept=min(count, expected),
+        expected=expected,
     )
 
 

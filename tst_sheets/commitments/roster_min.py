@@ -31,18 +31,24 @@ def check_roster_min(c: Commitment, rule: RosterMinRule, ctx: Context) -> Commit
             ctx.roster_finding(
                 c,
                 rule.unrecorded_severity,
-                "Teams",
+                "teams",
                 f"no {label}",
                 f"{label} at least {rule.min:g}",
+                row=ctx.team.row,
             )
         ]
-        return status(c, "unknown", f"{label} not recorded", findings)
+        return status(c, "not_recorded", f"{label} not recorded", findings)
     findings = (
         []
         if value >= rule.min
         else [
             ctx.roster_finding(
-                c, c.severity, "Teams", f"{label} {value:g}", f"at least {rule.min:g}"
+                c,
+                c.severity,
+                "teams",
+                f"{label} {value:g}",
+                f"at least {rule.min:g}",
+                row=ctx.team.row,
             )
         ]
     )

@@ -7,7 +7,7 @@ knows its own check and the roll-up columns it fills.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,10 +41,15 @@ Rule = Annotated[
 ]
 
 
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 class Commitment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    label: str = ""
     text: str
     owner: Owner
     severity: Severity
@@ -52,12 +57,38 @@ class Commitment(BaseModel):
 
 
 class CommitmentSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = "tst_commitments"
     version: int = 1
+    staff_owners: list[Owner] = Field(default_factory=lambda: list[Owner](["TST"]))
+    school_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+    finding_labels: dict[str, str] = Field(default_factory=dict)
     commitments: list[Commitment]
 
     def get(self, commitment_id: str) -> Commitment:
         return next(c for c in self.commitments if c.id == commitment_id)
+
+    def find(self, commitment_id: str) -> Commitment | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
+
+    def is_staff(self, commitment_id: str) -> bool:
+        """A commitment program staff keep: listed for staff, never part of a team's status."""
+        found = self.find(commitment_id)
+        return found is not None and found.owner in self.staff_owners
+
+    def words(self, rule: str) -> str:
+        """A commitment or a readback rule in a few plain words."""
+        if rule in self.finding_labels:
+            return self.finding_labels[rule]
+        found = self.find(rule)
+        if found is not None:
+            return found.label or found.text
+        return rule.replace("_", " ").capitalize()
+
+    def weekdays(self) -> frozenset[int]:
+        """The school days as ``date.weekday()`` numbers (Monday 0)."""
+        return frozenset(WEEKDAYS.index(day) for day in self.school_days)
 
 
 def load_commitments(path: Path | str | None = None) -> CommitmentSet:

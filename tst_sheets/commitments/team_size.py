@@ -13,8 +13,9 @@ from tst_sheets.model import CommitmentStatus
 if TYPE_CHECKING:
     from tst_sheets.commitments.rules import Commitment
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from tst_sheets.model import DateRange, Member, Team, TeamRecord
 from tst_sheets.model.text import normalize
 
 
@@ -28,18 +29,33 @@ class TeamSizeRule(RuleBase):
         return check_team_size(c, self, ctx)
 
 
+def other_members(rule: TeamSizeRule, record: TeamRecord, team: Team) -> list[Member]:
+    """The Team tab's rows other than the TL (by role or by email), active or not."""
+    leaders = {normalize(r) for r in rule.leader_roles}
+    tl_email = team.tl_email.lower()
+    return [
+        m
+        for m in record.members
+        if normalize(m.role) not in leaders and (m.email or "").lower() != tl_email
+    ]
+
+
+def formed_on(rule: TeamSizeRule, record: TeamRecord, team: Team, year: DateRange) -> date:
+    """The first day the Team tab shows the team at its size; at the latest, the deadline to
+    build it (a team that never reaches it is still expected to meet from then on)."""
+    deadline = year.start + timedelta(rule.due_after_start_days)
+    others = other_members(rule, record, team)
+    days = sorted({year.start, *(m.joined for m in others if m.joined and m.joined < deadline)})
+    for day in days:
+        if sum(1 for m in others if m.active_on(day)) >= rule.min_others:
+            return day
+    return deadline
+
+
 def check_team_size(c: Commitment, rule: TeamSizeRule, ctx: Context) -> CommitmentStatus:
     if not ctx.record.has_tab("team"):
         return missing_tab(c, "Team")
-    leaders = {normalize(r) for r in rule.leader_roles}
-    tl_email = ctx.team.tl_email.lower()
-    others = [
-        m
-        for m in ctx.record.members
-        if m.active_on(ctx.as_of)
-        and normalize(m.role) not in leaders
-        and (m.email or "").lower() != tl_email
-    ]
+    others = [m for m in other_members(rule, ctx.record, ctx.team) if m.active_on(ctx.as_of)]
     findings = []
     if len(others) < rule.min_others:
         due = ctx.school_year.start + timedelta(rule.due_after_start_days)

@@ -29,6 +29,7 @@ from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
 from tst_sheets.jobs.collect import collect
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.report import report
 from tst_sheets.jobs.rollup import rollup
 from tst_sheets.workspace import Workspace, add_calls, connect
 
@@ -43,16 +44,21 @@ class StepReport(BaseModel):
 
 
 class DemoSummary(BaseModel):
-    """``--json``: ``{"teams", "byStatus", "findings", "rollupUrl", "viewerUrl", "calls",
-    "seconds"}``."""
+    """``--json``: ``{"teams", "byStatus", "statuses", "findings", "staffFindings",
+    "rollupUrl", "viewerUrl", "reportViewerUrl", "calls", "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     teams: int = 0
     by_status: dict[str, int] = Field(default_factory=dict, alias="byStatus")
+    statuses: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each team: teamId, status, why, goal"
+    )
     findings: list[dict[str, Any]] = Field(default_factory=list)
+    staff_findings: list[dict[str, Any]] = Field(default_factory=list, alias="staffFindings")
     rollup_url: str = Field("", alias="rollupUrl")
     viewer_url: str = Field("", alias="viewerUrl")
+    report_viewer_url: str = Field("", alias="reportViewerUrl")
     calls: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
     as_of: date | None = Field(None, alias="asOf")
@@ -83,11 +89,13 @@ def start(port: int = 0, data_dir: Path | None = None, as_of: date | None = None
     shared drive, the service account its Content manager), and the service's clients."""
     directory = data_dir or Path(tempfile.mkdtemp(prefix="tst-sheets-demo-"))
     running = start_in_thread(directory / "emulator.db", port=port)
-    local = Settings(target="local", emulator_url=running.url, program=PROGRAM)
+    day = as_of or DEMO_AS_OF
+    # the demo's clock: every job takes its "today" to be the demo's date
+    local = Settings(target="local", emulator_url=running.url, program=PROGRAM, as_of=day)
     admin = program_admin()
     drive_id = prepare_program_drive(local, admin)
     settings = local.model_copy(update={"drive_folder": drive_id, "subject": admin})
-    return DemoContext(running, settings, connect(settings), directory, as_of or DEMO_AS_OF)
+    return DemoContext(running, settings, connect(settings), directory, day)
 
 
 # -- the steps ------------------------------------------------------------------------------
@@ -131,6 +139,12 @@ def write_rollup(ctx: DemoContext) -> dict[str, Any]:
     return {"read": result.read, "findings": len(result.findings), "calls": result.calls}
 
 
+def write_report(ctx: DemoContext) -> dict[str, Any]:
+    result = report(ctx.ws, ctx.state["roster_id"], ctx.as_of)
+    ctx.state["report"] = result
+    return {"created": result.created, "calls": result.calls}
+
+
 def sync_calendars(ctx: DemoContext) -> dict[str, Any]:
     return demo_calendar_step(ctx)
 
@@ -143,6 +157,7 @@ STEPS: list[tuple[str, Step]] = [
     ("TLs type a season of entries", tls_type_a_season),
     ("Collect every team", collect_teams),
     ("Write the coach roll-up", write_rollup),
+    ("Write the Impact Report", write_report),
     ("Sync program calendars", sync_calendars),
 ]
 
@@ -168,9 +183,15 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
     return DemoSummary(
         teams=result.teams,
         by_status=result.by_status,
+        statuses=[
+            s.model_dump(by_alias=True, mode="json", include={"team_id", "overall", "why", "goal"})
+            for s in result.statuses
+        ],
         findings=[f.model_dump() for f in findings],
+        staff_findings=[f.model_dump() for f in result.staff_findings],
         rollup_url=result.url,
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
+        report_viewer_url=_report_url(ctx),
         calls={
             "total": add_calls(*(s.calls for s in steps)),
             "byStep": {s.name: s.calls for s in steps},
@@ -180,6 +201,11 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         steps=steps,
         agendas=calendar.detail.get("agendas", {}) if calendar else {},
     )
+
+
+def _report_url(ctx: DemoContext) -> str:
+    written = ctx.state.get("report")
+    return f"{ctx.emulator.url}{viewer_path(written.report_spreadsheet_id)}" if written else ""
 
 
 def run(ctx: DemoContext, on_step: Callable[[str], None] | None = None) -> DemoSummary:

@@ -267,6 +267,7 @@ class Typist:
         tab, f = self.tabs["meetings"], self.focus
         complete = self.complete_months()
         missed = complete[-1] if "missed_month" in self.mistakes and complete else None
+        after_gap: int | None = None  # the first row after the missed month: where it shows
         for month in self.months():
             if month == missed:
                 continue
@@ -286,6 +287,8 @@ class Typist:
                     ),
                 )
                 self.meeting_mistakes(tab, row)
+                if missed is not None and month > missed and after_gap is None:
+                    after_gap = row
         if "formula_in_date" in self.mistakes:
             typed = self.typed_in_date
             row = tab.add(date=typed, minutes="30", attendees=self.team.tl_name, focus="Notes")
@@ -295,7 +298,7 @@ class Typist:
             self.plant(
                 "missed_month",
                 "meetings",
-                tab.cell("date", tab.next_row),
+                tab.cell("date", after_gap or tab.next_row),
                 "team_meetings",
                 found=f"0 meetings in {missed:%B %Y}",
             )

@@ -9,6 +9,10 @@ Calls, for a program of N active teams with workbooks:
   created, changed or cancelled. First run only: 1 calendarList.list to find a calendar a
   crashed run made but never recorded, 1 calendars.insert, and 1 roster write to record it.
 
+After each event, the roster's Attendance tab gets a row per person the commitments expect
+there ("Attended" blank for staff) and each person's RSVP beside it, from the events already
+listed: 1 Sheets write when something changed (see ``jobs.attendance``).
+
 Nothing changed → 1 Calendar read, 0 Calendar writes, 0 Sheets writes.
 """
 
@@ -37,6 +41,7 @@ from tst_sheets.calendar.team_tab import (
     program_event_rows,
 )
 from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.attendance import AttendanceSync, sync_attendance
 from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.guard import Removal, stop_reason
@@ -50,7 +55,9 @@ RecordCalendar = Callable[[str], None]
 
 
 class CalendarResult(BaseModel):
-    """``model_dump()`` is the ``--json`` output; the excluded fields serve the job and CLI."""
+    """``model_dump(by_alias=True)`` is the ``--json`` output (``attendance``: the roster rows
+    added after past events, see ``jobs.attendance``); the excluded fields serve the job and
+    CLI."""
 
     created: list[EventChange] = Field(default_factory=list)
     updated: list[EventChange] = Field(default_factory=list)
@@ -64,8 +71,12 @@ class CalendarResult(BaseModel):
     events: dict[str, dict[str, Any]] = Field(
         default_factory=dict, exclude=True, description="Final Calendar event by key."
     )
+    attendance: AttendanceSync = Field(default_factory=AttendanceSync)
     team_tabs_updated: list[str] = Field(default_factory=list, exclude=True)
     program: Program | None = Field(default=None, exclude=True, description="As synced.")
+    listed: list[dict[str, Any]] = Field(
+        default_factory=list, exclude=True, description="The calendar's events as listed."
+    )
 
 
 class TeamTabs(BaseModel):
@@ -217,7 +228,9 @@ def sync_program(
         record(target.calendar_id)  # at once: the marker covers a crash before this line
     existing = target.existing or []
     plan = plan_changes(desired, existing)
-    result = CalendarResult(calendar_id=target.calendar_id, dry_run=dry_run, program=program)
+    result = CalendarResult(
+        calendar_id=target.calendar_id, dry_run=dry_run, program=program, listed=existing
+    )
     result.stopped = stop_reason("calendar", _removals(plan), allowed=allow_mass_change)
     result.dry_run = dry_run = dry_run or bool(result.stopped)
     result.unchanged = [e.key for e in plan.unchanged]
@@ -258,6 +271,9 @@ def sync_calendar(
         record=lambda calendar_id: record_setting(ws, read, "program_calendar", calendar_id),
         allow_mass_change=allow_mass_change,
     )
+    today = as_of_date(ws, read.program)
+    events = [*result.listed, *result.events.values()]  # as listed, then as written now
+    result.attendance = sync_attendance(ws, read, events, today, dry_run, result.findings)
     layout = read.tabs.get("events")
     events_tab = layout.title if layout else EVENTS_TAB
     for finding in result.findings:  # point the calendar's row findings at the Events tab too

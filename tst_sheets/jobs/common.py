@@ -17,10 +17,15 @@ def roster_id_of(ws: Workspace, roster_id: str | None = None) -> str:
     return roster_id or ws.settings.roster_id or find_roster(ws)
 
 
+def today_of(ws: Workspace, program: Program) -> date:
+    """The service's today: ``TST_AS_OF`` (a deployment's or the demo's clock), else the
+    program's today in its own time zone. Any other as-of date is a what-if."""
+    return ws.settings.as_of or program.today()
+
+
 def as_of_date(ws: Workspace, program: Program, as_of: date | None = None) -> date:
-    """The date commitments are checked as of: asked for, ``TST_AS_OF``, else the program's
-    today (in its own time zone)."""
-    return as_of or ws.settings.as_of or program.today()
+    """The date commitments are checked as of: asked for, else today (``today_of``)."""
+    return as_of or today_of(ws, program)
 
 
 def team_template(ws: Workspace) -> WorkbookTemplate:

@@ -12,6 +12,10 @@ Calls, for N active teams of which k changed since the last run:
   files.list around them so the service's own edit is not taken for a TL's next time.
 
 Nothing changed: 2 Sheets reads (roster, state), 0 writes anywhere.
+
+A what-if (``as_of`` other than today, see ``common.today_of``) reads the same and writes
+nothing at all (no roll-up, no Start Here, no roster, no sharing) unless ``write`` says so; it
+answers the same result, so its JSON shows what the roll-up would say.
 """
 
 from __future__ import annotations
@@ -24,18 +28,19 @@ from pydantic import Field
 from tst_sheets.commitments import CommitmentSet, load_commitments
 from tst_sheets.jobs import rollup_book
 from tst_sheets.jobs.collect import Unreadable, team_status
-from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
+from tst_sheets.jobs.common import roster_id_of, team_template, today_of
 from tst_sheets.jobs.files import list_program_files, program_home, team_books
 from tst_sheets.jobs.reader import Progress, TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.jobs.start_here import update_start_here
-from tst_sheets.model import Camel, DriveFile, Finding, Program, Team, spreadsheet_url
+from tst_sheets.model import Camel, DriveFile, Finding, Program, Team, TeamStatus, spreadsheet_url
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.program import zone
 from tst_sheets.rollup import start_here
 from tst_sheets.rollup.about import about_grid, state_grid
 from tst_sheets.rollup.build import build
 from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
+from tst_sheets.rollup.staff import attendance_to_record
 from tst_sheets.rollup.state import (
     RollupState,
     SheetLayout,
@@ -52,20 +57,24 @@ READER_VERSION = 1  # bump when the reader's output changes: kept records are th
 
 
 class RollupResult(Camel):
-    """``--json``: ``{"rollupSpreadsheetId", "url", "teams", "read", "reused", "unreadable",
-    "findings", "calls"}``."""
+    """``--json``: ``{"rollupSpreadsheetId", "url", "asOf", "written", "teams", "byStatus",
+    "read", "reused", "unreadable", "statuses", "findings", "staffFindings", "calls"}``."""
 
     rollup_spreadsheet_id: str = Field(alias="rollupSpreadsheetId")
     url: str
+    as_of: date | None = Field(default=None, alias="asOf")
+    written: bool = False
     teams: int = 0
+    by_status: dict[str, int] = Field(default_factory=dict, alias="byStatus")
     read: int = 0
     reused: int = 0
     unreadable: list[Unreadable] = Field(default_factory=list)
+    statuses: list[TeamStatus] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    staff_findings: list[Finding] = Field(default_factory=list, alias="staffFindings")
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
     # for the human summary and the demo (not in the JSON)
-    by_status: dict[str, int] = Field(default_factory=dict, exclude=True)
-    written: bool = Field(default=False, exclude=True)
+    what_if: bool = Field(default=False, exclude=True)
     start_here_written: list[str] = Field(default_factory=list, exclude=True)
     problems: list[str] = Field(default_factory=list, exclude=True)
 
@@ -76,15 +85,29 @@ def rollup(
     as_of: date | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    write: bool | None = None,
 ) -> RollupResult:
-    """Read what changed, evaluate every team, write the roll-up and changed Start Here tabs."""
+    """Read what changed, evaluate every team, write the roll-up and changed Start Here tabs.
+
+    ``write``: None writes when ``as_of`` is today (a what-if date writes nothing); True or
+    False decide.
+    """
     before = ws.calls()
     program_home(ws)  # a service account with nowhere to create stops here
     run = _Run(ws, roster_id_of(ws, roster_id))
-    as_of = as_of_date(ws, run.program, as_of)
+    today = today_of(ws, run.program)
+    as_of = as_of or today
+    write = (as_of == today) if write is None else write
     files = list_program_files(ws)
-    book_id, created = rollup_book.find_or_create(ws, run.program, run.tpl, files)
-    column = [] if created else rollup_book.read_state_column(ws, book_id, run.state_title)
+    if write:
+        book_id, created = rollup_book.find_or_create(ws, run.program, run.tpl, files)
+    else:
+        book_id, created = rollup_book.find(run.program, files), False
+    column = (
+        []
+        if created or not book_id
+        else rollup_book.read_state_column(ws, book_id, run.state_title)
+    )
     state = decode_state(column)
     if state.reader != run.reader():  # records read by another reader version: read afresh
         state = state.model_copy(update={"teams": {}})
@@ -100,7 +123,11 @@ def rollup(
         versions=run.versions(),
     )
     content = build(inp, run.tpl, RunFacts(generated_at=_now(run.program)))
-    written_here, problems = update_start_here(ws, run.tpl, views, entries, as_of)
+    written_here, problems = (
+        update_start_here(ws, run.tpl, views, entries, as_of, run.commitments)
+        if write
+        else ([], [])
+    )
     new_state = RollupState(
         content_digest=content.digest(),
         first_seen=content.first_seen,
@@ -109,7 +136,8 @@ def rollup(
         layout=layout_of([*content.tabs, state_grid(run.tpl, [])]),
     )
     new_column = encode_state(new_state)
-    written = new_column != column  # same content and same state: nothing to write anywhere
+    # same content and same state: nothing to write anywhere
+    written = write and new_column != column
     if written:
         current = _initial_layout(run.tpl) if created else state.layout
         facts = RunFacts(
@@ -123,10 +151,16 @@ def rollup(
         ]
         grids = [*content.tabs, state_grid(run.tpl, new_column)]
         rollup_book.write(ws, book_id, grids, current, run.tpl)
-    rollup_book.record_in_roster(ws, run.roster, book_id)
-    rollup_book.share(ws, run.program, book_id, files, created)
+    if write:
+        rollup_book.record_in_roster(ws, run.roster, book_id)
+        rollup_book.share(ws, run.program, book_id, files, created)
     result = run.result(book_id, views, written, ws.counter.since(before))
     result.start_here_written, result.problems = written_here, problems
+    result.as_of, result.what_if = as_of, as_of != today
+    result.staff_findings = [
+        *attendance_to_record(inp),
+        *sorted((f for v in views for f in v.status.staff_findings), key=Finding.sort_key),
+    ]
     return result
 
 
@@ -245,8 +279,9 @@ class _Run:
         findings = sorted((f for v in views for f in v.status.findings), key=Finding.sort_key)
         return RollupResult(
             rollup_spreadsheet_id=book_id,
-            url=spreadsheet_url(book_id),
+            url=spreadsheet_url(book_id) if book_id else "",
             teams=len(views),
+            statuses=[v.status for v in views],
             read=self.read_count,
             reused=len(views) - self.read_count,
             unreadable=unreadable,

@@ -23,8 +23,16 @@ from tst_sheets.workspace import Workspace
 KIND = "rollup"
 STATE_RANGE = "A1:A"
 LAYOUT_FIELDS = (
-    "sheets(properties(sheetId,title),conditionalFormats,filterViews(filterViewId),charts(chartId))"
+    "sheets(properties(sheetId,title),conditionalFormats,filterViews(filterViewId),charts(chartId),"
+    "merges)"
 )
+
+
+def find(program: Program, files: Sequence[DriveFile]) -> str:
+    """The program's roll-up by its label (the one the roster names first); "" if none."""
+    mine = of_program(list(files), program.name, KIND)
+    mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
+    return mine[0].id if mine else ""
 
 
 def find_or_create(
@@ -33,8 +41,7 @@ def find_or_create(
     """The program's roll-up (by label; the one the roster names first), or a new one."""
     mine = of_program(list(files), program.name, KIND)
     if mine:
-        mine.sort(key=lambda f: (f.id != program.rollup_spreadsheet_id, f.created_time, f.id))
-        return mine[0].id, False
+        return find(program, mine), False
     props = labels(KIND, program.name, tpl.workbook.name, tpl.workbook.version)
     title = tpl.workbook.title.format(program=program.name)
     body = render_create(tpl.workbook, title, {}, props, time_zone=program.timezone)
@@ -63,6 +70,7 @@ def read_layout(ws: Workspace, book_id: str) -> dict[int, SheetLayout]:
             rules=len(sheet.get("conditionalFormats", [])),
             filter_views=[int(v["filterViewId"]) for v in sheet.get("filterViews", [])],
             charts=[int(c["chartId"]) for c in sheet.get("charts", [])],
+            merges=len(sheet.get("merges", [])),
         )
     return out
 
@@ -102,16 +110,22 @@ def rollup_people(program: Program) -> dict[str, str]:
 
 
 def share(
-    ws: Workspace, program: Program, book_id: str, files: Sequence[DriveFile], created: bool
+    ws: Workspace,
+    program: Program,
+    book_id: str,
+    files: Sequence[DriveFile],
+    created: bool,
+    people: Mapping[str, str] | None = None,
 ) -> None:
-    """Coaches (reader) and staff (writer) only: never TLs, principals or members."""
+    """Coaches (reader) and staff (writer) only: never TLs, principals or members (``people``:
+    email → role instead, e.g. the Impact Report's staff readers)."""
     listed = next((f for f in files if f.id == book_id), None)
     perms = (
         drive_files.inherited_permissions(ws) if created or listed is None else listed.permissions
     )
     if perms is None:  # the listing did not carry them (a shared drive's): ask (1 Drive read)
         perms = ws.drive.list_permissions(book_id)
-    wanted = rollup_people(program)
+    wanted = dict(people) if people is not None else rollup_people(program)
     for perm in perms:
         if perm.role == "owner" or perm.inherited:  # drive members keep the drive's access
             continue

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+from tst_sheets.commitments import CommitmentSet
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.reader import READERS
@@ -25,6 +26,7 @@ def update_start_here(
     views: Sequence[TeamView],
     entries: dict[str, TeamEntry],
     as_of: date,
+    commitments: CommitmentSet,
 ) -> tuple[list[str], list[str]]:
     """Rewrite the Start Here of each team whose own status changed (1 write each).
 
@@ -37,7 +39,7 @@ def update_start_here(
         entry = entries[view.team.team_id]
         if entry.record is None or entry.start_layout is None:
             continue
-        new = start_here.block_digest(view.status, tpl.rule_words)
+        new = start_here.block_digest(view.status, commitments)
         if new != entry.start_here:
             due.append((view, new))
     if not due:
@@ -47,7 +49,7 @@ def update_start_here(
 
     def write(item: tuple[TeamView, str]) -> str | None:
         entry = entries[item[0].team.team_id]
-        return _write(ws, tpl, entry, item[0].status, as_of, colors)
+        return _write(ws, commitments, entry, item[0].status, as_of, colors)
 
     with ThreadPoolExecutor(max_workers=min(READERS, len(due))) as pool:
         failures = list(pool.map(write, due))
@@ -65,7 +67,7 @@ def update_start_here(
 
 def _write(
     ws: Workspace,
-    tpl: RollupTemplate,
+    commitments: CommitmentSet,
     entry: TeamEntry,
     status: TeamStatus,
     as_of: date,
@@ -73,7 +75,7 @@ def _write(
 ) -> str | None:
     """One batchUpdate on the team's Start Here; the problem in words if it failed."""
     assert entry.start_layout is not None
-    requests = start_here.requests(entry.start_layout, status, as_of, tpl.rule_words, colors)
+    requests = start_here.requests(entry.start_layout, status, as_of, commitments, colors)
     try:
         ws.sheets.batch_update(entry.spreadsheet_id, requests)
     except GoogleError as error:

@@ -18,6 +18,7 @@ from tst_sheets.model.program import (
     TeamState,
     today,
 )
+from tst_sheets.model.progress import GoalProgress
 from tst_sheets.model.records import (
     CoachingSession,
     DataPoint,
@@ -39,6 +40,7 @@ from tst_sheets.model.status import (
     CommitmentStatus,
     TeamMetrics,
     TeamStatus,
+    Why,
 )
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "EventSpec",
     "Finding",
     "Goal",
+    "GoalProgress",
     "Meeting",
     "Member",
     "Observation",
@@ -77,6 +80,7 @@ __all__ = [
     "TeamState",
     "TeamStatus",
     "Timeline",
+    "Why",
     "WorkPlanStep",
     "cell_link",
     "spreadsheet_url",

@@ -1,8 +1,9 @@
 """The program's files in Drive as the service sees them: labels, permissions, who owns what.
 
 Every file the service makes carries a stable key in Drive ``appProperties`` (and the same
-keys as spreadsheet developerMetadata): ``tstKind`` (roster, team, rollup), ``tstProgram``,
-``tstTeamId``, ``tstTemplate`` and ``tstVersion``. Files are found by these, never by name.
+keys as spreadsheet developerMetadata): ``tstKind`` (roster, team, rollup, report),
+``tstProgram``, ``tstTeamId``, ``tstTemplate``, ``tstVersion`` and, for a dated file (the
+Impact Report), ``tstAsOf``. Files are found by these, never by name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pydantic.alias_generators import to_camel
 
 from tst_sheets.model.a1 import spreadsheet_url
 
-LABEL_KEYS = ("tstKind", "tstProgram", "tstTeamId", "tstTemplate", "tstVersion")
+LABEL_KEYS = ("tstKind", "tstProgram", "tstTeamId", "tstTemplate", "tstVersion", "tstAsOf")
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 

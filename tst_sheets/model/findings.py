@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tst_sheets.model.a1 import cell_link
 
@@ -31,6 +31,9 @@ class Finding(BaseModel):
     found: str = ""
     expected: str = ""
     link: str | None = None
+    # What makes it the same finding on the next run when its cell or words may change
+    # (a missed commitment gaining months); "" : its team, rule, tab, cell and expectation.
+    key: str = Field(default="", exclude=True)
 
     @classmethod
     def at(

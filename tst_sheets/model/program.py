@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
+from tst_sheets.model.a1 import cell_link
+
 TeamState = Literal["Active", "Paused", "Withdrawn"]
 EventKind = Literal[
     "fall_training",
@@ -105,6 +107,7 @@ class Attendance(BaseModel):
     event_key: str
     email: str
     attended: bool
+    row: int | None = Field(default=None, description="Roster row (1-based), for links.")
 
 
 class Observation(BaseModel):
@@ -112,6 +115,7 @@ class Observation(BaseModel):
     date: date
     observer: str = ""
     notes: str = ""
+    row: int | None = Field(default=None, description="Roster row (1-based), for links.")
 
 
 class Program(BaseModel):
@@ -132,6 +136,9 @@ class Program(BaseModel):
     events: list[EventSpec] = Field(default_factory=list)
     attendance: list[Attendance] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    roster_tabs: dict[str, int] = Field(
+        default_factory=dict, description="Roster tab key → its sheet id, for links to it."
+    )
 
     @property
     def school_year(self) -> DateRange:
@@ -149,3 +156,9 @@ class Program(BaseModel):
 
     def coach(self, email: str) -> Coach | None:
         return next((c for c in self.coaches if c.email.lower() == email.lower()), None)
+
+    def roster_link(self, tab_key: str | None = None, cell: str | None = None) -> str | None:
+        """A link into the roster: a tab (by template key) and cell, as far as known."""
+        if not self.roster_id:
+            return None
+        return cell_link(self.roster_id, self.roster_tabs.get(tab_key or ""), cell)

@@ -108,10 +108,10 @@ def read_cell(
     """One cell → the row fields it fills ({} when unreadable, with a finding)."""
     kind = _kind(tab, spec)
     code = formula_error(value)
-    if code:
+    if code:  # a formula broke and its value is gone: an error, whatever the cell (see status)
         reader.flag(
             "formula_error",
-            "warning",
+            "error",
             title,
             sheet_id,
             cell,

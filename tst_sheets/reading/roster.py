@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
-
 from tst_sheets.model import (
     Attendance,
     Coach,
@@ -28,19 +26,21 @@ from tst_sheets.model import (
     Team,
     TeamState,
 )
-from tst_sheets.model.a1 import absolute_range_name, id_from_url, rowcol_to_a1
+from tst_sheets.model.a1 import id_from_url, rowcol_to_a1
 from tst_sheets.model.findings import ROSTER
 from tst_sheets.model.program import DEFAULT_TIMEZONE, KIND_LABELS, MODE_LABELS, today
 from tst_sheets.model.text import normalize
 from tst_sheets.reading.dates import parse_date
+from tst_sheets.reading.roster_read import AttendanceRow, RosterRead, TabLayout
 from tst_sheets.reading.roster_row import RosterRow, cell_at
 from tst_sheets.reading.values import CellValue, ParseError, as_text, is_blank, parse_email
 from tst_sheets.templates import (
-    HeaderMatch,
     WorkbookTemplate,
     find_header,
     is_example_row,
 )
+
+__all__ = ["TEMPLATE", "AttendanceRow", "RosterRead", "RosterReader", "TabLayout", "parse_roster"]
 
 TEMPLATE = "program_roster"
 # What staff may type for a kind or a mode: each label, and the spellings people use.
@@ -65,35 +65,6 @@ _BREAK = re.compile(
 )
 
 T = TypeVar("T")
-
-
-# --- the layout a read found -------------------------------------------------------------
-
-
-class TabLayout(BaseModel):
-    title: str
-    sheet_id: int
-    header: HeaderMatch | None = None
-
-
-class RosterRead(BaseModel):
-    """The program, what was wrong with the roster, and where things are for write-backs."""
-
-    program: Program
-    findings: list[Finding] = Field(default_factory=list)
-    tabs: dict[str, TabLayout] = Field(default_factory=dict)  # template tab key -> layout
-    setting_rows: dict[str, int] = Field(default_factory=dict)  # setting key -> 0-based row
-    program_rows: int = 0  # rows the Program tab holds (for appending a setting)
-
-    def cell(self, tab_key: str, row: int, column_key: str) -> str | None:
-        """The A1 range (with tab) of a column on a 1-based row, None if the column is gone."""
-        layout = self.tabs.get(tab_key)
-        if layout is None or layout.header is None:
-            return None
-        index = layout.header.columns.get(column_key)
-        if index is None:
-            return None
-        return absolute_range_name(layout.title, rowcol_to_a1(row, index + 1))
 
 
 def parse_roster(
@@ -121,6 +92,8 @@ def parse_roster(
     return RosterRead(
         program=program,
         findings=reader.findings,
+        attendance_rows=reader.attendance_rows,
+        attendance_values=[list(r) for r in grids.get("attendance", [])],
         tabs=reader.layouts,
         setting_rows=reader.setting_rows,
         program_rows=reader.program_rows,
@@ -146,6 +119,7 @@ class RosterReader:
         self.setting_rows: dict[str, int] = {}
         self.program_rows = 0
         self.school_year: DateRange | None = None
+        self.attendance_rows: list[AttendanceRow] = []
 
     # findings
 
@@ -197,6 +171,7 @@ class RosterReader:
             events=events,
             attendance=self.rows(grids, "attendance", self.attendance),
             observations=self.rows(grids, "observations", self.observation),
+            roster_tabs={key: self.sheet_ids[key] for key in self.titles if key in self.sheet_ids},
         )
 
     def settings(self, grid: Sequence[Sequence[CellValue]]) -> dict[str, Any]:
@@ -447,18 +422,33 @@ class RosterReader:
         return mode or "in_person"
 
     def attendance(self, row: RosterRow) -> Attendance | None:
+        """A recorded attendance; a row with "Attended" blank is not recorded yet (no finding)."""
         key, email = row.text("event_key"), row.email("email", required=True)
         attended = row.yes_no("attended", default=None)
+        if key and email:
+            self.attendance_rows.append(
+                AttendanceRow(
+                    event_key=key,
+                    email=email,
+                    attended=attended,
+                    rsvp=row.text("rsvp"),
+                    row=row.number_1based,
+                )
+            )
         if not key or not email or attended is None:
             return None
-        return Attendance(event_key=key, email=email, attended=attended)
+        return Attendance(event_key=key, email=email, attended=attended, row=row.number_1based)
 
     def observation(self, row: RosterRow) -> Observation | None:
         team_id, day = row.text("team_id"), row.date("date", required=True)
         if not team_id or day is None:
             return None
         return Observation(
-            team_id=team_id, date=day, observer=row.text("observer"), notes=row.text("notes")
+            team_id=team_id,
+            date=day,
+            observer=row.text("observer"),
+            notes=row.text("notes"),
+            row=row.number_1based,
         )
 
 

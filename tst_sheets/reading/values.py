@@ -99,7 +99,8 @@ def parse_percent(value: CellValue) -> float | ParseError:
         number = float(match[1])
         if match[2]:
             return _percent_in_range(number, value)
-    return _percent_in_range(number * 100 if 0 < number <= 1 else number, value)
+    # a % cell holds 0.58; 0.58 * 100 is 57.99999999999999, so round off the float noise
+    return _percent_in_range(round(number * 100, 9) if 0 < number <= 1 else number, value)
 
 
 def _percent_in_range(number: float, found: CellValue) -> float | ParseError:

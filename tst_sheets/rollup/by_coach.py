@@ -40,6 +40,6 @@ def coach_row(name: str, email: str, teams: Sequence[TeamView]) -> Row:
 
 
 def attention_line(view: TeamView) -> str:
-    top = view.status.top_findings(1)
-    reason = f": {top[0].found}" if top and top[0].found else ""
+    why = view.status.why.text
+    reason = f": {why}" if why else ""
     return f"{view.team.team_id} {view.team.school} — {view.status.overall}{reason}"

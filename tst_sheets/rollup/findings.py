@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tst_sheets.commitments import CommitmentSet
 from tst_sheets.model import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Program, TeamRecord
 from tst_sheets.model.a1 import a1_to_rowcol
 from tst_sheets.rollup.grid import Grid, Row, new_grid, stable_id
@@ -19,9 +18,11 @@ from tst_sheets.templates.cells import Link, Value
 def finding_key(finding: Finding, record: TeamRecord | None) -> str:
     """A finding's identity across runs: it survives a new severity or a changed count.
 
-    A pointer at the row where the TL would type next (a month with too few meetings) moves
-    as rows are added, so such a cell is left out of the key.
+    A finding may name its own (a missed commitment gaining months). A pointer at the row
+    where the TL would type next moves as rows are added, so such a cell is left out.
     """
+    if finding.key:
+        return finding.key
     cell = finding.cell or ""
     if record is not None and cell:
         for tab in record.tabs.values():
@@ -32,13 +33,6 @@ def finding_key(finding: Finding, record: TeamRecord | None) -> str:
             ):
                 cell = ""
     return "|".join([finding.team, finding.rule, finding.tab or "", cell, finding.expected])
-
-
-def commitment_words(rule: str, commitments: CommitmentSet, tpl: RollupTemplate) -> str:
-    if rule in tpl.rule_words:
-        return tpl.rule_words[rule]
-    match = next((c for c in commitments.commitments if c.id == rule), None)
-    return match.text if match else rule.replace("_", " ").capitalize()
 
 
 def findings_grid(
@@ -97,7 +91,7 @@ def finding_row(
         "school": view.team.school,
         "coach": coach,
         "severity": SEVERITY_WORDS[finding.severity],
-        "commitment": commitment_words(finding.rule, inp.commitments, tpl),
+        "commitment": inp.commitments.words(finding.rule),
         "tab": finding.tab,
         "cell": link,
         "found": finding.found,

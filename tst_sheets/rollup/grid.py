@@ -41,6 +41,12 @@ class Grid(BaseModel):
     volatile_rows: list[int] = Field(
         default_factory=list, description="rows (0-based, in ``rows``) that change every run"
     )
+    bold_rows: list[int] = Field(
+        default_factory=list, description="rows (0-based, in ``rows``) in bold: section headers"
+    )
+    merged_rows: list[int] = Field(
+        default_factory=list, description="rows (0-based, in ``rows``) merged across: titles"
+    )
 
     def cells(self, row: Row) -> list[Value]:
         """A row in the template's column order."""

@@ -1,9 +1,12 @@
 """A team's own status on its Start Here tab (pure), so a TL never has to ask what is missing.
 
 Start Here is service-owned. Provisioning leaves a "Last checked" and a "Status" row near the
-top; below the facts, the service keeps a block headed ``MARKER``: the status of each
-commitment and the open findings, each linked to its cell. The block is found again by its
-marker, rewritten in place, and the grid sized to it, so nothing above it ever moves.
+top: the service writes the team's status there with its reason, linked to the cell that shows
+it, so the first screen says where the team stands and why. Below the facts it keeps a block
+headed ``MARKER``: each commitment the team keeps, the goal's progress, and the open findings,
+each linked to its cell. The block is found again by its marker, rewritten in place, and the
+grid sized to it, so nothing above it ever moves. Staff-owned commitments are not shown: they
+are not the team's, and their roster tabs are not the TL's to open.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tst_sheets.model import COMMITMENT_WORDS, SEVERITY_WORDS, Finding, TeamStatus
+from tst_sheets.commitments import CommitmentSet
+from tst_sheets.model import COMMITMENT_WORDS, SEVERITY_WORDS, Finding, GoalProgress, TeamStatus
 from tst_sheets.provision.workbook import STATUS_LABELS
 from tst_sheets.reading.values import CellValue
 from tst_sheets.rollup.state import StartHereLayout, digest
@@ -43,15 +47,18 @@ def locate(values: Sequence[Sequence[CellValue]], sheet_id: int, title: str) -> 
     )
 
 
-def block(status: TeamStatus, words: Mapping[str, str]) -> list[list[Value]]:
-    """The block's rows: overall, each commitment, then the open findings most urgent first."""
+def block(status: TeamStatus, commitments: CommitmentSet) -> list[list[Value]]:
+    """The block's rows: status and why, each commitment, the goal, then the open findings."""
+    why = status.why
     rows: list[list[Value]] = [
         [MARKER, "Filled in by the TST service after each check; edits here are replaced."],
         ["Overall", status.overall],
+        ["Why", Link(url=why.link, text=why.text) if why.link else why.text],
     ]
     for c in status.commitments:
-        if c.status != "not_applicable":
-            rows.append([words.get(c.id, c.text), f"{COMMITMENT_WORDS[c.status]}: {c.summary}"])
+        if c.status != "not_applicable" and not commitments.is_staff(c.id):
+            rows.append([c.label or c.text, f"{COMMITMENT_WORDS[c.status]}: {c.summary}"])
+    rows.append(["Goal progress", goal_line(status.goal)])
     open_findings = status.open_findings()
     rows.append(
         [
@@ -74,6 +81,24 @@ def block(status: TeamStatus, words: Mapping[str, str]) -> list[list[Value]]:
     return rows
 
 
+def goal_line(goal: GoalProgress) -> str:
+    """ "Baseline 40% → mid-year 55% → end of year —; target 70%: 50% of the way, on pace"."""
+
+    def show(value: float | None) -> str:
+        return "—" if value is None else f"{value:g}{goal.unit}"
+
+    if not goal.has_goal:
+        return goal.note or "no target yet"
+    text = (
+        f"Baseline {show(goal.baseline)} → mid-year {show(goal.mid_year)} → end of year "
+        f"{show(goal.end_of_year)}; target {show(goal.target)}"
+    )
+    if goal.progress is None:
+        return f"{text}: {goal.note}" if goal.note else text
+    pace = "met" if goal.met else "on pace" if goal.on_pace else "behind pace"
+    return f"{text}: {goal.progress:.0%} of the way, {pace}"
+
+
 def finding_row(finding: Finding) -> list[Value]:
     where = finding.where or "Workbook"
     target: Value = Link(url=finding.link, text=where) if finding.link else where
@@ -83,9 +108,9 @@ def finding_row(finding: Finding) -> list[Value]:
     return [target, text]
 
 
-def block_digest(status: TeamStatus, words: Mapping[str, str]) -> str:
+def block_digest(status: TeamStatus, commitments: CommitmentSet) -> str:
     """Changes exactly when what the TL would see changes (the as-of date aside)."""
-    return digest([[_plain(v) for v in row] for row in block(status, words)])
+    return digest([[_plain(v) for v in row] for row in block(status, commitments)])
 
 
 def _plain(value: Value) -> Any:
@@ -96,11 +121,11 @@ def requests(
     layout: StartHereLayout,
     status: TeamStatus,
     as_of: date,
-    words: Mapping[str, str],
+    commitments: CommitmentSet,
     colors: Mapping[str, str],
 ) -> list[Request]:
     """ONE batchUpdate's requests: size the grid to the block, rewrite it, set the status rows."""
-    rows = block(status, words)
+    rows = block(status, commitments)
     start = layout.block_row - 1
     row_count = start + len(rows) + 1
     out: list[Request] = [
@@ -132,23 +157,28 @@ def requests(
             }
         }
     )
-    count = len(status.open_findings())
-    facts: dict[str, Value] = {
-        STATUS_LABELS[0]: as_of,
-        STATUS_LABELS[1]: f"{status.overall}: {count} open finding{'' if count == 1 else 's'} "
-        f"(see “{MARKER}” below)",
-    }
+    facts: dict[str, Value] = {STATUS_LABELS[0]: as_of, STATUS_LABELS[1]: status_line(status)}
     for label, row in layout.labels.items():
+        color = colors.get(status.overall) if label == STATUS_LABELS[1] else None
+        fmt: dict[str, Any] = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+        if color:
+            fmt["backgroundColor"] = rgb(color)
         out.append(
             {
                 "updateCells": {
                     "start": {"sheetId": layout.sheet_id, "rowIndex": row - 1, "columnIndex": 1},
-                    "rows": [{"values": [cell(facts[label])]}],
+                    "rows": [{"values": [cell(facts[label], fmt)]}],
                     "fields": "userEnteredValue,userEnteredFormat",
                 }
             }
         )
     return out
+
+
+def status_line(status: TeamStatus) -> Value:
+    """The top "Status" row: the status and its reason, linked to the cell that shows it."""
+    text = f"{status.overall}: {status.why.text}" if status.why.text else status.overall
+    return Link(url=status.why.link, text=text) if status.why.link else text
 
 
 def _styled(

@@ -29,6 +29,7 @@ class SheetLayout(BaseModel):
     rules: int = 0
     filter_views: list[int] = Field(default_factory=list)
     charts: list[int] = Field(default_factory=list)
+    merges: int = 0
 
 
 class StartHereLayout(BaseModel):

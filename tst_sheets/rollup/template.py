@@ -1,8 +1,10 @@
-"""``sheet_templates/coach_rollup.yaml``: the roll-up's tabs, and the colours and words it adds."""
+"""``sheet_templates/coach_rollup.yaml``: the roll-up's tabs, the colours and words it adds, and
+the Impact Report's tabs (the roll-up's Impact tab and an About of its own)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field
@@ -13,6 +15,23 @@ from tst_sheets.templates import TabSpec, WorkbookTemplate, load_template
 TEMPLATE = "coach_rollup"
 
 
+class ImpactWords(BaseModel):
+    """The Impact tab's sections: titles, headers, words and colours (see the YAML)."""
+
+    program_title: str
+    program_rows: dict[str, str]
+    goals_title: str
+    goals_headers: list[str]
+    completion_title: str
+    completion_headers: list[str]
+    completion: list[str]
+    pace_words: dict[str, str]
+    pace_colors: dict[str, str]
+    section_color: str
+    bar: dict[str, Any]
+    chart_title: str
+
+
 class RollupTemplate(BaseModel):
     """The workbook template, and the roll-up's own keys: order, colours, words."""
 
@@ -20,13 +39,16 @@ class RollupTemplate(BaseModel):
     status_order: list[str]
     trend_colors: dict[str, str]
     header_color: str = "#1f4e79"
-    rule_words: dict[str, str] = Field(default_factory=dict)
     column_colors: dict[str, dict[str, dict[str, str]]] = Field(
         default_factory=dict, description="tab key → column key → cell text → colour"
     )
+    impact: ImpactWords
+    report: WorkbookTemplate
 
     def tab(self, key: str) -> TabSpec:
-        return self.workbook.tab(key)
+        if key in {t.key for t in self.workbook.tabs}:
+            return self.workbook.tab(key)
+        return self.report.tab(key)
 
     def colors(self, tab: str, column: str) -> dict[str, str]:
         return self.column_colors.get(tab, {}).get(column, {})
@@ -52,6 +74,16 @@ def load_rollup_template(directory: Path | None = None) -> RollupTemplate:
         status_order=raw["status_order"],
         trend_colors=raw["trend_colors"],
         header_color=raw.get("header_color", "#1f4e79"),
-        rule_words=raw.get("rule_words", {}),
         column_colors=colors,
+        impact=ImpactWords.model_validate(raw["impact"]),
+        report=_report(workbook, raw["report"]),
     )
+
+
+def _report(workbook: WorkbookTemplate, raw: dict[str, Any]) -> WorkbookTemplate:
+    """The report's tabs: a roll-up tab named by its key, or a tab declared in place."""
+    tabs = [
+        workbook.tab(item) if isinstance(item, str) else TabSpec.model_validate(item)
+        for item in raw["tabs"]
+    ]
+    return WorkbookTemplate(name=raw["name"], version=raw["version"], title=raw["title"], tabs=tabs)

@@ -27,6 +27,7 @@ def layout_of(grids: list[Grid]) -> dict[int, SheetLayout]:
             rules=len(conditional_rules(g)),
             filter_views=[int(v["filterViewId"]) for v in g.filter_views],
             charts=[int(c["chartId"]) for c in g.charts],
+            merges=len(g.merged_rows),
         )
         for g in grids
     }
@@ -56,6 +57,16 @@ def grid_requests(
         }
     )
     out += _formats(grid, tpl)
+    first_body = 1 if grid.header else 0
+    out += [
+        {
+            "mergeCells": {
+                "range": _span(sheet, first_body + r, first_body + r + 1, 0, len(grid.columns)),
+                "mergeType": "MERGE_ALL",
+            }
+        }
+        for r in grid.merged_rows
+    ]
     out += [_width(sheet, i, c.width) for i, c in enumerate(grid.columns)]
     if grid.header:
         out.append(
@@ -90,6 +101,8 @@ def _clear(grid: Grid, index: int, before: SheetLayout | None) -> list[Request]:
     ]
     out += [{"deleteFilterView": {"filterId": fid}} for fid in before.filter_views]
     out += [{"deleteEmbeddedObject": {"objectId": cid}} for cid in before.charts]
+    if before.merges:
+        out.append({"unmergeCells": {"range": {"sheetId": sheet}}})
     return out
 
 
@@ -166,6 +179,14 @@ def _formats(grid: Grid, tpl: RollupTemplate) -> list[Request]:
                     "wrapStrategy",
                 )
             )
+    for row in grid.bold_rows:  # a section's title or headers
+        out.append(
+            _repeat(
+                _span(sheet, first_body + row, first_body + row + 1, 0, width),
+                {"textFormat": {"bold": True}},
+                "textFormat.bold",
+            )
+        )
     if not grid.header:  # a facts tab: bold labels, values (dates too) read left to right
         out.append(
             _repeat(_span(sheet, 0, rows, 0, 1), {"textFormat": {"bold": True}}, "textFormat.bold")

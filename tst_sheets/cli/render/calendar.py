@@ -35,6 +35,12 @@ def render_calendar_result(console: Console, result: CalendarResult) -> None:
         f"{len(result.cancelled)} {verb}cancelled, {len(result.unchanged)} unchanged; "
         f"team Program Events tabs {verb}refreshed: {len(result.team_tabs_updated)}"
     )
+    sync = result.attendance
+    if sync.rows_added or sync.rsvps_updated:
+        console.print(
+            f"Roster Attendance: {sync.rows_added} row(s) {verb}added for staff to fill, "
+            f"{sync.rsvps_updated} RSVP(s) {verb}updated"
+        )
     if result.findings:
         findings = Table(title="Findings")
         for column in ("Where", "Rule", "Found", "Expected"):

@@ -23,14 +23,15 @@ def render_collect(console: Console, result: CollectResult, top: int = 3) -> Non
     table = Table(title=f"Teams as of {result.as_of:%b %d, %Y}")
     table.add_column("Team", overflow="fold", max_width=28)
     table.add_column("Status", no_wrap=True)
-    table.add_column("Top findings (tab!cell)", overflow="fold")
+    table.add_column("Why, then the top findings (tab!cell)", overflow="fold")
     for team in _sorted(result.teams):
         shown = [f for f in team.top_findings(top) if f.severity != "info"]
         style = STATUS_STYLE.get(team.overall, "")
+        lines = [f"[bold]{team.why.text}[/]", *(finding_line(f) for f in shown)]
         table.add_row(
             f"{team.team_id} {team.school}\n[bright_black]{team.tl_name}[/]",
             f"[{style}]{team.overall}[/]",
-            "\n".join(finding_line(f) for f in shown) or "[green]nothing to fix[/]",
+            "\n".join(lines),
         )
     console.print(table)
     counts = {s: sum(1 for t in result.teams if t.overall == s) for s in ORDER}

@@ -51,6 +51,7 @@ def render(console: Console, summary: DemoSummary, serving: bool = False) -> Non
         Panel.fit(
             f"[bold]Open the coach roll-up:[/] {summary.viewer_url}\n"
             f"Its Google Sheets address would be {summary.rollup_url}\n"
+            f"[bold]The Impact Report:[/] {summary.report_viewer_url}\n"
             f"{summary.teams} teams as of {summary.as_of}, in {summary.seconds:.1f} s"
             + ("" if serving else "\n[dim]Add --serve to keep the emulator and viewer up."),
             title="Where to look",
@@ -77,12 +78,15 @@ def _steps_table(summary: DemoSummary) -> Table:
 
 
 def _status_table(summary: DemoSummary) -> Table:
-    table = Table(title="Teams by status")
-    table.add_column("status")
-    table.add_column("teams", justify="right")
-    for status, style in STATUS_STYLE.items():
-        if summary.by_status.get(status):
-            table.add_row(f"[{style}]{status}", str(summary.by_status[status]))
+    """Each team's status and why, the teams needing attention first."""
+    counts = ", ".join(f"{s} {n}" for s, n in summary.by_status.items() if n)
+    table = Table(title=f"Teams by status ({counts})")
+    for column in ("team", "status", "why"):
+        table.add_column(column, overflow="fold")
+    rank = {status: i for i, status in enumerate(STATUS_STYLE)}
+    for team in sorted(summary.statuses, key=lambda t: (rank.get(t["status"], 9), t["teamId"])):
+        style = STATUS_STYLE.get(team["status"], "")
+        table.add_row(team["teamId"], f"[{style}]{team['status']}", team["why"]["text"])
     return table
 
 

@@ -10,8 +10,16 @@ from tst_sheets.jobs.rollup import RollupResult
 
 
 def render_rollup(console: Console, result: RollupResult, top: int = 10) -> None:
-    console.print(f"Roll-up: [bold]{result.url}[/]")
+    if result.what_if and not result.written:
+        console.print(
+            f"[bold yellow]What-if as of {result.as_of}:[/] nothing written "
+            "(pass --write to write the roll-up and Start Here as of that date)."
+        )
+    if result.url:
+        console.print(f"Roll-up: [bold]{result.url}[/]")
     verb = "written" if result.written else "unchanged (nothing written)"
+    if result.what_if and not result.written:
+        verb = "not written (a what-if)"
     console.print(
         f"{result.teams} teams: {result.read} workbooks read, {result.reused} reused "
         f"from the last run; roll-up {verb}; Start Here updated for "
@@ -23,6 +31,15 @@ def render_rollup(console: Console, result: RollupResult, top: int = 10) -> None
     for status, n in result.by_status.items():
         counts.add_row(f"[{STATUS_STYLE.get(status, '')}]{status}[/]", str(n))
     console.print(counts)
+    why = Table(title="Why")
+    for column in ("Team", "Status", "Why"):
+        why.add_column(column, overflow="fold")
+    for team in result.statuses:
+        if team.overall != "On track":
+            style = STATUS_STYLE.get(team.overall, "")
+            why.add_row(team.team_id, f"[{style}]{team.overall}[/]", team.why.text)
+    if why.row_count:
+        console.print(why)
     if result.findings:
         shown = min(top, len(result.findings))
         table = Table(title=f"Top findings ({shown} of {len(result.findings)})")
