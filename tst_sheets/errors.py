@@ -26,6 +26,14 @@ class GoogleError(TstError):
         self.api = api
 
     @property
+    def ambiguous(self) -> bool:
+        """The request may or may not have been applied: a 5xx, or no answer (but a refused
+        connection: that request never left)."""
+        if self.status == 0:
+            return self.reason != "refused"
+        return self.status in TRANSIENT_STATUSES and self.status != 429
+
+    @property
     def transient(self) -> bool:
         """Worth trying again later: quota, a server error, or no answer at all."""
         return self.status in TRANSIENT_STATUSES or self.status == 0
@@ -39,8 +47,8 @@ class GoogleError(TstError):
 class Unreachable(GoogleError):
     """No answer: the connection failed or was dropped."""
 
-    def __init__(self, message: str, api: str = "") -> None:
-        super().__init__(0, message, "unreachable", api)
+    def __init__(self, message: str, api: str = "", reason: str = "unreachable") -> None:
+        super().__init__(0, message, reason, api)
 
 
 class RosterUnreadable(ConfigError):

@@ -11,11 +11,11 @@ from typing import Any
 from tst_sheets.calendar import attendance
 from tst_sheets.commitments import load_commitments
 from tst_sheets.errors import GoogleError
-from tst_sheets.jobs.roster import roster_template
+from tst_sheets.jobs.roster import read_roster, roster_template
 from tst_sheets.model import AutoCamel, Finding
 from tst_sheets.model.findings import ROSTER
 from tst_sheets.reading.roster_read import RosterRead
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 
 class AttendanceSync(AutoCamel):
@@ -46,8 +46,15 @@ def sync_attendance(
         return out
     tab = roster_template(ws).tab("attendance")
     requests = attendance.write_requests(planned, layout, tab, read.attendance_values)
-    try:
-        ws.sheets.batch_update(read.program.roster_id, requests)
+    roster_id = read.program.roster_id
+
+    def applied() -> dict[str, Any] | None:  # after a lost answer: are the rows there now?
+        again = read_roster(ws, roster_id)
+        fresh = attendance.plan(again.program, commitments, answers, again.attendance_rows, today)
+        return {} if fresh.empty else None
+
+    try:  # rows are appended: never sent twice without looking
+        once(lambda: ws.sheets.batch_update(roster_id, requests), applied, ws.policy)
     except GoogleError as error:
         findings.append(
             Finding(

@@ -23,7 +23,7 @@ from tst_sheets.calendar.plan import (
 from tst_sheets.errors import GoogleError
 from tst_sheets.model import Finding, Program
 from tst_sheets.model.findings import ROSTER
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 Event = dict[str, Any]
 
@@ -66,13 +66,17 @@ def find_calendar(ws: Workspace, program: Program) -> str | None:
 
 
 def create_calendar(ws: Workspace, program: Program) -> str:
-    return ws.calendar.insert_calendar(
-        {
-            "summary": f"{program.name} program events",
-            "description": "Roundtables, trainings and deadlines of the program, kept in sync "
-            f"with the program roster by TST Sheets. {calendar_marker(program)}",
-            "timeZone": program.timezone,
-        }
+    """``calendars.insert`` once: after a lost answer, the calendar is found by its marker."""
+    body = {
+        "summary": f"{program.name} program events",
+        "description": "Roundtables, trainings and deadlines of the program, kept in sync "
+        f"with the program roster by TST Sheets. {calendar_marker(program)}",
+        "timeZone": program.timezone,
+    }
+    return once(
+        lambda: ws.calendar.insert_calendar(body),
+        lambda: find_calendar(ws, program),
+        ws.policy,
     )
 
 

@@ -4,8 +4,9 @@ created labelled.
 On Google a service account owns no files: the program lives in a shared drive
 (``TST_DRIVE_FOLDER``: the drive or a folder in it, where the service is a Content manager),
 or the service acts as a staff user who owns them (``TST_OWNER``). A file is created with ONE
-Drive ``files.create`` in that folder, its labels in the same call (so a retried create is
-findable), then ONE Sheets ``batchUpdate`` lays out every tab.
+Drive ``files.create`` in that folder, its labels in the same call, then ONE Sheets
+``batchUpdate`` lays out every tab. Neither is ever sent twice blindly: after an answer lost
+on the way back, the file is looked up by its labels and the layout by its tabs (``once``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tst_sheets.model.files import (
     of_program,
 )
 from tst_sheets.templates.create import layout_requests
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 SPREADSHEETS = f"mimeType = '{SPREADSHEET_MIME}' and trashed = false"
 MY_SPREADSHEETS = f"{SPREADSHEETS} and 'me' in owners"
@@ -127,9 +128,46 @@ def create_labelled(ws: Workspace, body: Mapping[str, Any], props: Mapping[str, 
     ONE batchUpdate laying out every tab of ``body`` (a ``spreadsheets.create`` body)."""
     home = program_home(ws)
     parents = [home.folder_id] if home.folder_id else []
-    made = ws.drive.create_file(str(body["properties"]["title"]), SPREADSHEET_MIME, parents, props)
-    ws.sheets.batch_update(made.id, layout_requests(body))
+    title = str(body["properties"]["title"])
+    made = once(
+        lambda: ws.drive.create_file(title, SPREADSHEET_MIME, parents, props),
+        lambda: find_labelled(ws, props),
+        ws.policy,
+    )
+    lay_out(
+        ws, made.id, layout_requests(body), [str(s["properties"]["title"]) for s in body["sheets"]]
+    )
     return made.id
+
+
+def find_labelled(ws: Workspace, props: Mapping[str, str]) -> DriveFile | None:
+    """The oldest live file carrying every one of ``props`` (1 Drive read), if any."""
+    terms = [
+        f"appProperties has {{ key='{k}' and value='{_quoted(v)}' }}" for k, v in props.items()
+    ]
+    home = program_home(ws)
+    found = ws.drive.list_files(" and ".join([*terms, "trashed = false"]), drive_id=home.drive_id)
+    return min(found, key=lambda f: (f.created_time, f.id)) if found else None
+
+
+def _quoted(value: str) -> str:
+    """A value inside a Drive query's single quotes (Drive's escapes: \\ and \\')."""
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def lay_out(
+    ws: Workspace, book_id: str, requests: list[dict[str, Any]], titles: Sequence[str]
+) -> None:
+    """ONE structural batchUpdate; after a lost answer, its tabs say whether it applied."""
+
+    def applied() -> dict[str, Any] | None:
+        have = {
+            s["properties"]["title"]
+            for s in ws.sheets.get(book_id, "sheets.properties.title").get("sheets", [])
+        }
+        return {} if set(titles) <= have else None
+
+    once(lambda: ws.sheets.batch_update(book_id, requests), applied, ws.policy)
 
 
 def set_labels(ws: Workspace, file_id: str, props: Mapping[str, str | None]) -> None:

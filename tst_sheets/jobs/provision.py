@@ -22,7 +22,7 @@ from pydantic import Field
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
-from tst_sheets.jobs.reader import Progress, read_team
+from tst_sheets.jobs.reader import Progress, read_team, tab_key
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
 from tst_sheets.model.a1 import absolute_range_name
@@ -33,9 +33,9 @@ from tst_sheets.provision.welcome import welcome_message
 from tst_sheets.provision.workbook import render_workbook
 from tst_sheets.reading.roster import RosterRead
 from tst_sheets.reading.workbook import match_titles, read_workbook
-from tst_sheets.templates import FoundTab, render_upgrade
+from tst_sheets.templates import FoundTab, outstanding, render_upgrade
 from tst_sheets.templates.create import layout_requests
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 
 class WorkbookRef(AutoCamel):
@@ -245,7 +245,7 @@ def _read_members(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
     read = read_team(run.ws, team, run.program, run.template, spreadsheet_id=book.id, keys=["team"])
     if read.failure is not None:
         raise GoogleError(0, read.failure)
-    if read.fallback and not match_titles(run.template, list(read.sheet_ids)):
+    if read.fallback and not match_titles(run.template, list(read.sheet_ids), read.tab_keys):
         _lay_out(run, team, book, list(read.sheet_ids.values()))
         return None  # just laid out: its Team tab holds the TL only
     return _team_tab(run, team, book, read.record)
@@ -266,7 +266,8 @@ def _lay_out(run: _Run, team: Team, book: DriveFile, drafts: list[int]) -> None:
     )
     if not run.dry_run:
         body = render_workbook(run.template, run.program, team, run.labels(team))
-        run.ws.sheets.batch_update(book.id, layout_requests(body, drop=drafts))
+        titles = [str(s["properties"]["title"]) for s in body["sheets"]]
+        drive_files.lay_out(run.ws, book.id, layout_requests(body, drop=drafts), titles)
 
 
 def _team_tab(
@@ -296,32 +297,40 @@ def _members_known(record: TeamRecord | None) -> bool:
 
 
 def _tabs(ws: Workspace, book_id: str) -> list[FoundTab]:
-    fields = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
-    out = []
+    """Every tab with its size and the service's mark (2 reads: properties, then values)."""
+    fields = (
+        "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+        "developerMetadata(metadataKey,metadataValue))"
+    )
+    found = []
     for sheet in ws.sheets.get(book_id, fields).get("sheets", []):
         props = sheet.get("properties", {})
         grid = props.get("gridProperties", {})
-        out.append(
+        found.append(
             FoundTab(
                 sheet_id=int(props.get("sheetId", 0)),
                 title=str(props["title"]),
                 row_count=int(grid.get("rowCount", 0)),
                 column_count=int(grid.get("columnCount", 0)),
+                key=tab_key(sheet),
             )
         )
-    return out
+    ranges = [absolute_range_name(f.title) for f in found]
+    grids = [r.get("values", []) for r in ws.sheets.values_batch_get(book_id, ranges)]
+    return [f.model_copy(update={"values": g}) for f, g in zip(found, grids, strict=True)]
 
 
 def _upgrade(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
     """Bring an older workbook up to the template: 2 reads, 1 batchUpdate, 1 files.update."""
     found = _tabs(run.ws, book.id)
-    ranges = [absolute_range_name(f.title) for f in found]
-    grids = [r.get("values", []) for r in run.ws.sheets.values_batch_get(book.id, ranges)]
-    found = [f.model_copy(update={"values": g}) for f, g in zip(found, grids, strict=True)]
     version = run.labels(team)["tstVersion"]
     requests = render_upgrade(run.template, found, {"tstVersion": version})
     if not run.dry_run:
-        run.ws.sheets.batch_update(book.id, requests)
+
+        def applied() -> dict[str, object] | None:  # after a lost answer: is anything missing?
+            return None if outstanding(run.template, _tabs(run.ws, book.id)) else {}
+
+        once(lambda: run.ws.sheets.batch_update(book.id, requests), applied, run.ws.policy)
         drive_files.set_labels(
             run.ws, book.id, {"tstVersion": version, "tstTemplate": run.template.name}
         )
@@ -343,6 +352,7 @@ def _record_of(
         school_year=run.program.school_year,
         sheet_ids={f.title: f.sheet_id for f in found},
         keys=["team"],
+        tab_keys={f.title: f.key for f in found if f.key},
     )
     return record if "team" in record.tabs else None
 

@@ -3,8 +3,9 @@
 collect and the roll-up read every data tab (and Start Here); provision reads the Team tab;
 the calendar its Program Events (and the Team tab when an Audience needs the members). A
 workbook that lost or renamed a tab answers that batchGet with 400; only then is it read
-whole with ONE ``spreadsheets.get`` of its titles and values, matched to the template by title
-and alias. One workbook's failure stays that team's own: nothing here raises.
+whole with ONE ``spreadsheets.get`` of its titles, tab marks and values, matched to the
+template by the service's mark on each tab (``tstTab``), then title and alias. One workbook's
+failure stays that team's own: nothing here raises.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from tst_sheets.model import Program, Team, TeamRecord
 from tst_sheets.model.a1 import absolute_range_name, id_from_url, range_title, rowcol_to_a1
 from tst_sheets.reading.workbook import data_tabs, match_titles, read_workbook
 from tst_sheets.templates import WorkbookTemplate
+from tst_sheets.templates.create import TAB_KEY
 from tst_sheets.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]  # (done, total, team id)
 READERS = 8  # workbooks read at once: one slow workbook never holds up the others
 GRID_FIELDS = (
-    "sheets(properties(sheetId,title),data(startRow,startColumn,rowData(values(effectiveValue))))"
+    "sheets(properties(sheetId,title),developerMetadata(metadataKey,metadataValue),"
+    "data(startRow,startColumn,rowData(values(effectiveValue))))"
 )
 ERROR_CODES = {  # ErrorValue.type → the text a values read shows
     "ERROR": "#ERROR!",
@@ -52,6 +55,9 @@ class TeamRead(BaseModel):
     fallback: bool = False  # a tab was missing: its titles were read first
     titles: dict[str, str] = Field(default_factory=dict, description="tab key → title read")
     sheet_ids: dict[str, int] = Field(default_factory=dict, description="title → sheet id")
+    tab_keys: dict[str, str] = Field(
+        default_factory=dict, description="title → the template key the service marked it"
+    )
     # every range of the batchGet as Google answered it, extra tabs included
     value_ranges: list[dict[str, Any]] = Field(default_factory=list, exclude=True)
 
@@ -132,6 +138,7 @@ def read_team(
             school_year=program.school_year,
             sheet_ids=got.sheet_ids or None,
             keys=keys,
+            tab_keys=got.tab_keys,
         )
     except GoogleError as error:
         reason, permanent = describe_failure(error)
@@ -181,7 +188,8 @@ def _whole_workbook(
     ``effectiveValue`` is what ``UNFORMATTED_VALUE`` gives, so the reader cannot tell."""
     sheets = ws.sheets.get(book, GRID_FIELDS, grid_data=True).get("sheets", [])
     ids = {_title(s): int(s.get("properties", {}).get("sheetId", 0)) for s in sheets}
-    titles = match_titles(template, list(ids))
+    marked = {_title(s): key for s in sheets if (key := tab_key(s))}
+    titles = match_titles(template, list(ids), marked)
     wanted = {key: titles[key] for key in keys if key in titles}
     value_ranges = [_grid_values(s) for s in sheets if _title(s) in wanted.values()]
     return TeamRead(
@@ -190,8 +198,17 @@ def _whole_workbook(
         fallback=True,
         titles=wanted,
         sheet_ids=ids,
+        tab_keys=marked,
         value_ranges=value_ranges,
     )
+
+
+def tab_key(sheet: Mapping[str, Any]) -> str | None:
+    """The template key the service marked a sheet with (``tstTab``), if any."""
+    for meta in sheet.get("developerMetadata", []):
+        if meta.get("metadataKey") == TAB_KEY:
+            return str(meta.get("metadataValue", ""))
+    return None
 
 
 def _title(sheet: Mapping[str, Any]) -> str:

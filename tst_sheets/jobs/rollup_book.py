@@ -18,7 +18,7 @@ from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.rollup.write_plan import render
 from tst_sheets.templates import render_create
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 KIND = "rollup"
 STATE_RANGE = "A1:A"
@@ -82,13 +82,16 @@ def write(
     current: Mapping[int, SheetLayout],
     tpl: RollupTemplate,
 ) -> None:
-    """ONE batchUpdate; if refused (a tab edited or deleted by hand), look, then once more."""
+    """ONE batchUpdate. If refused (a tab edited or deleted by hand) or its answer was lost,
+    read what the book holds now and send again: the write first takes away what is there, so
+    a second send never adds anything twice."""
     try:
         ws.sheets.batch_update(book_id, render(grids, dict(current), tpl))
     except GoogleError as error:
-        if error.status != 400:
+        if error.status != 400 and not error.ambiguous:
             raise
-        ws.sheets.batch_update(book_id, render(grids, read_layout(ws, book_id), tpl))
+        again = render(grids, read_layout(ws, book_id), tpl)
+        once(lambda: ws.sheets.batch_update(book_id, again), lambda: None, ws.policy)
 
 
 def record_in_roster(ws: Workspace, roster: RosterRead, book_id: str) -> None:

@@ -17,7 +17,7 @@ from tst_sheets.rollup import start_here
 from tst_sheets.rollup.inputs import TeamView
 from tst_sheets.rollup.state import TeamEntry
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 
 def update_start_here(
@@ -76,8 +76,10 @@ def _write(
     """One batchUpdate on the team's Start Here; the problem in words if it failed."""
     assert entry.start_layout is not None
     requests = start_here.requests(entry.start_layout, status, as_of, commitments, colors)
-    try:
-        ws.sheets.batch_update(entry.spreadsheet_id, requests)
+    try:  # values and sizes only: sending it again after a lost answer changes nothing
+        once(
+            lambda: ws.sheets.batch_update(entry.spreadsheet_id, requests), lambda: None, ws.policy
+        )
     except GoogleError as error:
         return f"{entry.team_id}: Start Here not updated ({error})"
     return None

@@ -86,12 +86,23 @@ def ranges_to_read(
     ]
 
 
-def match_titles(template: WorkbookTemplate, existing: Sequence[str]) -> dict[str, str]:
-    """Tab key → the workbook's own title for it (exact title first, then any alias)."""
+def match_titles(
+    template: WorkbookTemplate,
+    existing: Sequence[str],
+    tab_keys: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Tab key → the workbook's own title for it: first the tab the service marked as that
+    key (``tab_keys``: title → its ``tstTab`` metadata), whatever a TL renamed it to; then the
+    exact title; then any alias."""
+    keys = {tab.key for tab in template.tabs}
     found: dict[str, str] = {}
+    for title, key in (tab_keys or {}).items():
+        if title in existing and key in keys and key not in found:
+            found[key] = title
+    taken = set(found.values())
     for title in sorted(existing, key=lambda t: all(t != s.title for s in template.tabs)):
         tab = template.find_tab(title)
-        if tab is not None and tab.key not in found:
+        if tab is not None and tab.key not in found and title not in taken:
             found[tab.key] = title
     return found
 
@@ -132,16 +143,18 @@ def read_workbook(
     school_year: DateRange,
     sheet_ids: Mapping[str, int] | None = None,
     keys: Collection[str] | None = None,
+    tab_keys: Mapping[str, str] | None = None,
 ) -> TeamRecord:
     """The ``valueRanges`` of one batchGet → the team's record, with a finding for each problem.
 
     ``sheet_ids`` maps tab titles to sheet ids for links; missing titles fall back to the
     template's stable ids (the ones provisioning creates tabs with). ``keys``: read only these
     data tabs (e.g. the Team tab alone); the others are neither expected nor reported.
+    ``tab_keys``: title → the template key the service marked that tab with.
     """
     reader = CellReader(team_id, spreadsheet_id, school_year)
     grids = _grids(value_ranges)
-    titles = match_titles(template, list(grids))
+    titles = match_titles(template, list(grids), tab_keys)
     record = TeamRecord(team_id=team_id, spreadsheet_id=spreadsheet_id)
     for tab in data_tabs(template):
         if keys is not None and tab.key not in keys:

@@ -18,7 +18,7 @@ from tst_sheets.templates.schema import (
     WorkbookTemplate,
     load_template,
 )
-from tst_sheets.templates.upgrade import FoundTab, render_upgrade
+from tst_sheets.templates.upgrade import FoundTab, outstanding, render_upgrade
 
 __all__ = [
     "CellInput",
@@ -34,6 +34,7 @@ __all__ = [
     "is_example_row",
     "load_template",
     "match_columns",
+    "outstanding",
     "render_create",
     "render_upgrade",
     "sheet_body",

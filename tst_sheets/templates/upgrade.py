@@ -25,6 +25,7 @@ class FoundTab(BaseModel):
     title: str
     row_count: int
     column_count: int
+    key: str | None = None  # the template key the service marked the tab with (tstTab)
     values: list[list[object]] = []
 
 
@@ -53,12 +54,29 @@ def render_upgrade(
 
 
 def _assign_tabs(template: WorkbookTemplate, found: Sequence[FoundTab]) -> dict[str, FoundTab]:
-    out: dict[str, FoundTab] = {}
+    """Each template tab's counterpart: the tab marked with its key (a TL may have renamed
+    it), else one titled as the template says or an alias."""
+    keys = {tab.key for tab in template.tabs}
+    out: dict[str, FoundTab] = {t.key: t for t in found if t.key in keys}
     for tab in found:
         spec = template.find_tab(tab.title)
-        if spec is not None and spec.key not in out:
+        if spec is not None and spec.key not in out and tab.key is None:
             out[spec.key] = tab
     return out
+
+
+def outstanding(template: WorkbookTemplate, found: Sequence[FoundTab]) -> bool:
+    """Whether the workbook still lacks a template tab or a table column (an upgrade whose
+    answer was lost is applied when this is False)."""
+    by_tab = _assign_tabs(template, found)
+    for tab in template.tabs:
+        existing = by_tab.get(tab.key)
+        if existing is None:
+            return True
+        match = find_header(tab, existing.values) if tab.layout == "table" else None
+        if tab.layout == "table" and (match is None or match.missing(tab)):
+            return True
+    return False
 
 
 def _add_tab(tab: TabSpec, index: int, used_ids: set[int]) -> list[dict[str, Any]]:

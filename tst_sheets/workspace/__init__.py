@@ -2,10 +2,12 @@
 
 ``connect(settings)`` builds the clients of a target (Google, or the local emulator) with
 their credentials, retries and call counting; ``Workspace.sheets``, ``.drive`` and
-``.calendar`` offer one method per REST call and raise only the project's ``GoogleError``.
+``.calendar`` offer one method per REST call and raise only the project's ``GoogleError``;
+``once`` sends what must apply at most once.
 """
 
 from tst_sheets.workspace.clients import Workspace, connect
 from tst_sheets.workspace.counting import CallCounter, add_calls
+from tst_sheets.workspace.once import once
 
-__all__ = ["CallCounter", "Workspace", "add_calls", "connect"]
+__all__ = ["CallCounter", "Workspace", "add_calls", "connect", "once"]

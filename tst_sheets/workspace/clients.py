@@ -37,6 +37,7 @@ class Workspace:
     counter: CallCounter
     identity: str
     settings: Settings
+    policy: RetryPolicy
     memo: dict[str, Any] = field(default_factory=dict)  # lookups a job makes once
     credentials: dict[str, Any] = field(default_factory=dict, repr=False)  # by role
 
@@ -88,6 +89,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         counter=counter,
         identity=who,
         settings=settings,
+        policy=policy,
         credentials={"files": creds, "calendar": calendar_creds},
     )
 

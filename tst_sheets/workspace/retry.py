@@ -12,10 +12,37 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from dataclasses import dataclass, field
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Answers that may come after the write was applied (Google's 5xx; a dropped connection too).
+AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
+# Requests a replay could apply twice: a second file, calendar or message; a batch of
+# structural edits (a tab added, a rule deleted by index). After an ambiguous answer the
+# transport hands them back, and ``once`` looks for what the first try made before resending.
+_ONCE = (
+    re.compile(r"/drive/v3/files/?(\?|$)"),
+    re.compile(r"/upload/drive/v3/files/?(\?|$)"),
+    re.compile(r"/drive/v3/files/[^/?]+/copy"),
+    re.compile(r"/calendar/v3/calendars/?(\?|$)"),
+    re.compile(r"/v4/spreadsheets/?(\?|$)"),
+    re.compile(r"/v4/spreadsheets/[^/?:]+:batchUpdate"),
+    re.compile(r"/gmail/v1/users/[^/?]+/messages/send"),
+)
+
+
+def applies_once(method: str, url: str) -> bool:
+    """A create or structural batch that must not be resent blindly."""
+    return method.upper() == "POST" and any(p.search(url) for p in _ONCE)
+
+
+def ambiguous(status: int) -> bool:
+    """The answer says nothing of whether the request was applied (0: no answer at all)."""
+    return status == 0 or status in AMBIGUOUS_STATUSES
+
+
 RATE_LIMIT_REASONS = frozenset(
     {"userRateLimitExceeded", "rateLimitExceeded", "sharingRateLimitExceeded"}
 )

@@ -1,7 +1,10 @@
-"""The HTTP transports the client libraries run on: counting, retries, and (locally) the
-emulator's address in place of Google's hosts. The libraries themselves are unmodified.
+"""The HTTP transport both client libraries run on: one ``requests`` session per identity, with
+counting, retries, and (locally) the emulator's address in place of Google's hosts. The
+libraries themselves are unmodified.
 
-gspread takes a ``requests.Session``; googleapiclient takes an httplib2-style ``http``.
+gspread takes a ``requests.Session``; googleapiclient takes an httplib2-style ``http``, which
+``WorkspaceHttp`` provides on the same stack. (httplib2 itself resends any request once when a
+connection drops before the answer, a POST that created a file included; urllib3 does not.)
 """
 
 from __future__ import annotations
@@ -15,35 +18,40 @@ import httplib2
 import requests
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
-from google_auth_httplib2 import AuthorizedHttp
 
 from tst_sheets.errors import Unreachable
 from tst_sheets.workspace.counting import CallCounter
-from tst_sheets.workspace.retry import RetryPolicy, reason_of, retryable
+from tst_sheets.workspace.retry import RetryPolicy, ambiguous, applies_once, reason_of, retryable
 
 GOOGLE_ORIGINS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+TIMEOUT_S = 60.0
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     requests.ConnectionError,
     requests.Timeout,
     ConnectionError,
     socket.timeout,
-    httplib2.ServerNotFoundError,
 )
 
 
 class Answer(Protocol):
-    """What the retry loop needs to know of either library's response."""
+    """What the retry loop needs to know of a response: status, body, ``Retry-After``."""
 
     def __call__(self, response: Any) -> tuple[int, bytes | str, str | None]: ...
 
 
 def _with_retries(
-    send: Callable[[], Any], answer: Answer, policy: RetryPolicy, *, emulator: str | None
+    send: Callable[[], Any],
+    answer: Answer,
+    policy: RetryPolicy,
+    *,
+    emulator: str | None,
+    once: bool,
 ) -> Any:
     """Send, and resend what is worth another try (see ``retry``), within the policy's bounds.
 
-    ``answer(response)`` is the status, the body and the ``Retry-After`` header. Locally
-    (``emulator`` is its URL) a refused connection means it is not running: say so at once.
+    Locally (``emulator`` is its URL) a refused connection means it is not running: say so
+    at once. A request that must apply ``once`` is not resent after an answer that may have
+    followed its write (a 5xx, a dropped connection): its caller looks before trying again.
     """
     started = time.monotonic()
     attempt = 1
@@ -51,27 +59,29 @@ def _with_retries(
         try:
             response = send()
         except _CONNECTION_ERRORS as error:
-            wait = policy.delay(attempt)
-            if emulator and _refused(error):
+            refused = _refused(error)
+            if emulator and refused:
                 raise Unreachable(
                     f"Nothing answers at {emulator}: start the emulator (`tst-sheets emulator`) "
-                    "or set TST_EMULATOR_URL to where it runs."
+                    "or set TST_EMULATOR_URL to where it runs.",
+                    reason="refused",
                 ) from error
-            if not policy.should_retry(attempt, started, wait):
+            wait = policy.delay(attempt)
+            if (once and not refused) or not policy.should_retry(attempt, started, wait):
                 raise
         else:
             status, body, retry_after = answer(response)
             if not retryable(status, reason_of(body) if status == 403 else ""):
                 return response
             wait = policy.delay(attempt, retry_after)
-            if not policy.should_retry(attempt, started, wait):
+            if (once and ambiguous(status)) or not policy.should_retry(attempt, started, wait):
                 return response
         policy.pause(wait)
         attempt += 1
 
 
 def _refused(error: BaseException) -> bool:
-    """Nothing listens at the address (the local emulator is not running): waiting won't help."""
+    """Nothing listens at the address: the request never left, so it never applied."""
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, ConnectionRefusedError):
@@ -89,14 +99,17 @@ class WorkspaceSession(AuthorizedSession):
         counter: CallCounter,
         policy: RetryPolicy,
         emulator_url: str | None = None,
+        rewrite: bool = True,
     ) -> None:
         super().__init__(credentials)
         self.counter = counter
         self.policy = policy
         self.emulator_url = emulator_url.rstrip("/") if emulator_url else None
+        self.rewrite = rewrite
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         target = self._rewrite(url)
+        kwargs.setdefault("timeout", TIMEOUT_S)
 
         def send() -> requests.Response:
             self.counter.record(method, url)
@@ -107,11 +120,12 @@ class WorkspaceSession(AuthorizedSession):
             lambda r: (r.status_code, r.content, r.headers.get("Retry-After")),
             self.policy,
             emulator=self.emulator_url,
+            once=applies_once(method, url),
         )
         return response
 
     def _rewrite(self, url: str) -> str:
-        if self.emulator_url:
+        if self.emulator_url and self.rewrite:
             for origin in GOOGLE_ORIGINS:
                 if url.startswith(origin):
                     return self.emulator_url + url[len(origin) :]
@@ -119,11 +133,9 @@ class WorkspaceSession(AuthorizedSession):
 
 
 class WorkspaceHttp:
-    """The ``http`` googleapiclient uses: an authorized httplib2 with counting and retries.
-
-    The endpoint itself comes from ``client_options={"api_endpoint": ...}``, so nothing
-    here rewrites URLs.
-    """
+    """The ``http`` googleapiclient uses, on a ``WorkspaceSession``: the answer comes back as
+    httplib2's ``(Response, content)`` pair. The endpoint itself comes from
+    ``client_options={"api_endpoint": ...}``, so nothing here rewrites URLs."""
 
     def __init__(
         self,
@@ -133,26 +145,30 @@ class WorkspaceHttp:
         *,
         emulator_url: str | None,
     ) -> None:
-        self._http = AuthorizedHttp(credentials, http=httplib2.Http(timeout=60))
-        self.counter = counter
-        self.policy = policy
-        self.emulator_url = emulator_url
+        self._session = WorkspaceSession(
+            credentials, counter, policy, emulator_url=emulator_url, rewrite=False
+        )
+        self.credentials = credentials
+        self.timeout = TIMEOUT_S
 
     def request(
-        self, uri: str, method: str = "GET", body: Any = None, headers: Any = None, **kwargs: Any
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: Any = None,
+        redirections: int = 5,
+        connection_type: Any = None,
     ) -> tuple[httplib2.Response, bytes]:
-        def send() -> tuple[httplib2.Response, bytes]:
-            self.counter.record(method, uri)
-            return self._http.request(uri, method, body=body, headers=headers, **kwargs)
-
-        result: tuple[httplib2.Response, bytes] = _with_retries(
-            send,
-            lambda r: (int(r[0].status), r[1], r[0].get("retry-after")),
-            self.policy,
-            emulator=self.emulator_url,
+        reply = self._session.request(
+            method, uri, data=body, headers=headers, allow_redirects=redirections > 0
         )
-        return result
+        info = {key.lower(): value for key, value in reply.headers.items()}
+        info.pop("content-encoding", None)  # requests has already decoded the body
+        info["status"] = str(reply.status_code)
+        response = httplib2.Response(info)
+        response.reason = reply.reason
+        return response, reply.content
 
-    def __getattr__(self, name: str) -> Any:
-        # googleapiclient reads attributes such as ``timeout`` and ``credentials``.
-        return getattr(self._http, name)
+    def close(self) -> None:
+        self._session.close()
