@@ -78,7 +78,7 @@ class EmulatorApp:
         except Exception:  # the emulator answers 500 like Google instead of dying
             traceback.print_exc()
             return json_response(ApiError(500, "Internal error encountered.").body(), 500)
-        lost = self.gate.lost_answer()  # the change is committed whatever happens next
+        lost = self.gate.lost_answer(route.name)  # the change is committed whatever happens next
         if lost == "drop":
             return _DROP
         if lost is not None:

@@ -6,7 +6,7 @@ import random
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from tst_sheets.emulator.errors import ApiError, quota_exceeded, server_error
@@ -26,6 +26,8 @@ class Knobs:
     latency_ms: float = 0.0
     fault_rate: float = 0.0  # answered 500/503 before the request is applied
     lost_answer_rate: float = 0.0  # applied, then answered 500/503 or the socket is closed
+    # Only these methods lose answers, by their discovery name (e.g. "files.create"); [] = all
+    lost_answer_methods: list[str] = field(default_factory=list)
     seed: int | None = None
     quota_window_s: float = WINDOW_SECONDS  # Google's window is a minute; tests shorten it
 
@@ -64,9 +66,11 @@ class Gate:
                 raise server_error(api, 500 if self._rng.random() < 0.5 else 503)
             self._check_quota(api, user, kind)
 
-    def lost_answer(self) -> LostAnswer | None:
+    def lost_answer(self, method: str) -> LostAnswer | None:
         """After a request was applied: whether (and how) its answer is lost."""
         if self.knobs.lost_answer_rate <= 0:
+            return None
+        if self.knobs.lost_answer_methods and method not in self.knobs.lost_answer_methods:
             return None
         with self._lock:
             if self._rng.random() >= self.knobs.lost_answer_rate:
