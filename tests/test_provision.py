@@ -130,6 +130,8 @@ def test_wanted_people_follow_the_rules() -> None:
         Member(
             row=6, email="later@schools.example.edu", cells={"email": "B6"}, left=date(2027, 1, 15)
         ),
+        # the row the service wrote for a TL the roster has since replaced: no member
+        Member(row=7, email="old.tl@schools.example.edu", role="Teacher Liaison"),
     ]
     team_tab = TabRead(key="team", title="Team", sheet_id=7, columns={"email": "B"})
     record = TeamRecord(
