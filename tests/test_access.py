@@ -339,6 +339,14 @@ def test_in_a_my_drive_only_the_service_can_share_a_workbook(
         )
     assert getattr(refused.value, "status", 0) == 403
     assert audit(ws, roster_id).ok
+    assert provision(ws, roster_id).calls["drive"]["write"] == 0  # nothing to lock again
+    ws.drive.update_file(book, {"writersCanShare": True})  # a workbook from before
+    unlocked = audit(ws, roster_id)
+    assert not unlocked.ok and [f.rule for f in unlocked.findings] == ["audit.writers_can_share"]
+    assert audit(ws, roster_id, fix=True).ok
+    ws.drive.update_file(book, {"writersCanShare": True})
+    provision(ws, roster_id)
+    assert next(f for f in list_program_files(ws) if f.id == book).writers_can_share is False
 
 
 # --- the verdicts, pure ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.reader import Progress, read_teams
 from tst_sheets.jobs.roster import read_roster
-from tst_sheets.jobs.sharing import permissions_of
+from tst_sheets.jobs.sharing import permissions_of, sharing_unlocked
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Program, TeamRecord
 from tst_sheets.model.files import of_program
 from tst_sheets.provision.grants import decode_granted
@@ -133,7 +133,7 @@ def _look(
     )
     for pf, file in _targets(program, files, seen.records):
         seen.files.append(_judge(pf, ctx, seen, _drive_fetch(ws, file)))
-        if file.writers_can_share is True and drive_files.owner_shares_only(ws):
+        if sharing_unlocked(ws, file):
             seen.unlocked.append(file)
             seen.findings.append(_unlocked(pf))
     home = drive_files.program_home(ws)

@@ -40,8 +40,8 @@ def permissions_of(ws: Workspace, file: DriveFile) -> list[Permission]:
 
 
 def sharing_unlocked(ws: Workspace, file: DriveFile) -> bool:
-    """A My Drive file writers could share, which the service can lock."""
-    return file.writers_can_share is not False and drive_files.owner_shares_only(ws)
+    """A My Drive file its writers can share (as listed), which the service can lock."""
+    return file.writers_can_share is True and drive_files.owner_shares_only(ws)
 
 
 def apply_plan(
