@@ -130,6 +130,8 @@ def test_wanted_people_follow_the_rules() -> None:
         Member(
             row=6, email="later@schools.example.edu", cells={"email": "B6"}, left=date(2027, 1, 15)
         ),
+        # the row the service wrote for a TL the roster has since replaced: no member
+        Member(row=7, email="old.tl@schools.example.edu", role="Teacher Liaison"),
     ]
     team_tab = TabRead(key="team", title="Team", sheet_id=7, columns={"email": "B"})
     record = TeamRecord(
@@ -156,8 +158,8 @@ def perm(email: str, role: str = "writer", kind: str = "user") -> Permission:
     return Permission(id=email, type=kind, role=role, email_address=email)
 
 
-def test_plan_removes_only_what_the_service_granted() -> None:
-    team = two_teams().teams[0]
+def test_plan_removes_what_the_service_granted_and_links_and_outsiders_whoever_added_them() -> None:
+    program = two_teams().model_copy(update={"allowed_domains": ["x.org"]})
     wanted = Wanted(
         people={"tl@x.org": "TL", "new@x.org": "member"}, departed={"gone@x.org", "hand-gone@x.org"}
     )
@@ -167,19 +169,33 @@ def test_plan_removes_only_what_the_service_granted() -> None:
         perm("gone@x.org"),
         perm("hand-gone@x.org"),
         perm("friend@x.org", "reader"),
+        perm("someone@gmail.com", "reader"),
         Permission(id="anyoneWithLink", type="anyone", role="reader"),
+        Permission(id="dom", type="domain", role="writer", domain="x.org"),
     ]
-    plan = plan_sharing(team, wanted, {"tl@x.org", "gone@x.org"}, perms, SERVICE)
+    plan = plan_sharing("A", wanted, {"tl@x.org", "gone@x.org"}, perms, program, SERVICE)
     assert [g.email for g in plan.create] == ["new@x.org"]
-    assert [g.email for g in plan.remove] == ["gone@x.org"]
+    assert [g.email for g in plan.remove] == [
+        "someone@gmail.com",
+        "anyone with the link",
+        "everyone at x.org",
+        "gone@x.org",
+    ]
     assert plan.granted == {"tl@x.org", "new@x.org"}
     rules = sorted(f.rule for f in plan.findings)
-    assert rules == ["sharing.added_by_hand", "sharing.added_by_hand", "sharing.public_by_hand"]
+    assert rules == [
+        "sharing.added_by_hand",
+        "sharing.added_by_hand",
+        "sharing.outside_domain_removed",
+        "sharing.public_removed",
+        "sharing.public_removed",
+    ]
     unknown = plan_sharing(
-        team,
+        "A",
         Wanted(people={"tl@x.org": "TL"}),
         {"tl@x.org", "m@x.org"},
         [perm("tl@x.org"), perm("m@x.org")],
+        program,
         SERVICE,
         members_known=False,
     )
@@ -230,9 +246,9 @@ def test_creation_costs_and_a_second_run_writes_nothing(service: Workspace, rost
     second = provision(service, roster_id)
     assert writes(second) == {"sheets": 0, "drive": 0, "calendar": 0}
     assert second.created == [] and sorted(r.team_id for r in second.existing) == ["A", "B"]
-    # one files.list, and each workbook's permissions (a shared drive's listing does not
-    # carry them); the drive itself was looked up once, on the first run
-    assert second.calls["drive"]["read"] == 1 + 2
+    # one files.list, and each workbook's and the roster's permissions (a shared drive's
+    # listing does not carry them); the drive itself was looked up once, on the first run
+    assert second.calls["drive"]["read"] == 1 + 2 + 1
     dumped = second.model_dump(by_alias=True)
     assert set(dumped) == {
         "created",

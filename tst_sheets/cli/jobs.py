@@ -1,6 +1,6 @@
 """The commands that run the service's jobs against the configured target (``TST_TARGET``):
-init, provision, collect, rollup, report, calendar and export-ics. Each prints a rich summary, or
-with ``--json`` the job's result, the API calls it made included."""
+init, provision, collect, rollup, report, calendar, export-ics and audit. Each prints a rich
+summary, or with ``--json`` the job's result, the API calls it made included."""
 
 from __future__ import annotations
 
@@ -191,6 +191,35 @@ def export_ics_command(
     console.print(f"Wrote {export.events} events to [bold]{out}[/]")
     for finding in export.findings:
         err_console.print(f"{finding.where}: {finding.found} ({finding.expected})")
+
+
+@app.command("audit")
+def audit_command(
+    roster: RosterOption = None,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Remove what the service may remove, then audit again."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Every permission on every program file (the roster, the roll-up, each team workbook,
+    the shared drive's members, the program calendar) against what the roster explains.
+    Exit 1 when anything is unexplained."""
+    from tst_sheets.cli.render.audit import render_audit
+    from tst_sheets.jobs.audit import audit
+
+    with reported():
+        ws = _workspace()
+        if as_json:
+            result = audit(ws, roster, fix=fix)
+        else:
+            with team_progress(console, "Reading Team tabs") as step:
+                result = audit(ws, roster, fix=fix, progress=step)
+    if as_json:
+        print_json(result.model_dump(by_alias=True, mode="json"))
+    else:
+        render_audit(console, result)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("doctor")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from tst_sheets.jobs.files import find_roster
-from tst_sheets.model import Program
+from tst_sheets.model import DriveFile, Program
 from tst_sheets.templates import WorkbookTemplate, load_template
 from tst_sheets.workspace import Workspace
 
 TEAM_TEMPLATE = "team_workbook"
 
 
-def roster_id_of(ws: Workspace, roster_id: str | None = None) -> str:
-    """The roster: the one asked for, else ``TST_ROSTER_ID``, else found by its Drive labels."""
-    return roster_id or ws.settings.roster_id or find_roster(ws)
+def roster_id_of(
+    ws: Workspace, roster_id: str | None = None, files: Sequence[DriveFile] | None = None
+) -> str:
+    """The roster: the one asked for, else ``TST_ROSTER_ID``, else found by its Drive labels
+    (among ``files`` when the job has listed them already)."""
+    return roster_id or ws.settings.roster_id or find_roster(ws, files)
 
 
 def today_of(ws: Workspace, program: Program) -> date:

@@ -123,14 +123,26 @@ def find_roster(ws: Workspace, files: Sequence[DriveFile] | None = None) -> str:
     return found[0].id
 
 
+def owner_shares_only(ws: Workspace) -> bool:
+    """Whether program files can be set so only the service shares them: in a My Drive
+    (``TST_OWNER``) by ``writersCanShare=false``, when the sharer (``TST_SUBJECT``) is the
+    owner itself. Google ignores the setting for a shared drive's files."""
+    home = program_home(ws)
+    return home.drive_id is None and bool(ws.sharer) and ws.sharer.lower() == ws.identity.lower()
+
+
 def create_labelled(ws: Workspace, body: Mapping[str, Any], props: Mapping[str, str]) -> str:
-    """A new spreadsheet in the program's home: ONE Drive create carrying its labels, then
-    ONE batchUpdate laying out every tab of ``body`` (a ``spreadsheets.create`` body)."""
+    """A new spreadsheet in the program's home: ONE Drive create carrying its labels (and,
+    where Google allows it, sharing kept to the owner), then ONE batchUpdate laying out every
+    tab of ``body`` (a ``spreadsheets.create`` body)."""
     home = program_home(ws)
     parents = [home.folder_id] if home.folder_id else []
     title = str(body["properties"]["title"])
+    lock = False if owner_shares_only(ws) else None
     made = once(
-        lambda: ws.drive.create_file(title, SPREADSHEET_MIME, parents, props),
+        lambda: ws.drive.create_file(
+            title, SPREADSHEET_MIME, parents, props, writers_can_share=lock
+        ),
         lambda: find_labelled(ws, props),
         ws.policy,
     )

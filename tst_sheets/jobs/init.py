@@ -1,4 +1,5 @@
-"""The init job: find the program's roster by its Drive labels, or create it pre-filled.
+"""The init job: find the program's roster by its Drive labels, or create it pre-filled and
+shared with the Staff Emails (from then on provision keeps its sharing in step with them).
 
 A new roster holds the school year's events from ``sheet_templates/school_year.yaml``; the
 caller may pass a whole program instead (the demo's sample program on the local emulator).
@@ -13,14 +14,12 @@ from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs.roster import roster_template
 from tst_sheets.model import AutoCamel, Program, spreadsheet_url, today
 from tst_sheets.model.files import labels, of_program
+from tst_sheets.model.findings import ROSTER
+from tst_sheets.provision.grants import granted_changes
 from tst_sheets.provision.roster import render_roster
+from tst_sheets.provision.sharing import plan_sharing, roster_people
+from tst_sheets.provision.welcome import roster_message
 from tst_sheets.workspace import Workspace
-
-ROSTER_WELCOME = (
-    "This is the {program} program roster: the one spreadsheet staff keep. List the coaches, "
-    "the teams and the program's events here; the service provisions each team's workbook "
-    "and keeps the calendars from it."
-)
 
 
 class InitResult(AutoCamel):
@@ -56,11 +55,16 @@ def _new_program(ws: Workspace, name: str) -> Program:
 
 
 def _create_roster(ws: Workspace, program: Program) -> str:
+    """Shared with Staff Emails (not those the shared drive already lets in), whom it records
+    as granted by the service, so provision keeps the roster's sharing in step with them."""
     template = roster_template(ws)
     props = labels("roster", program.name, template.name, template.version)
-    roster_id = drive_files.create_labelled(ws, render_roster(template, program, props), props)
-    for email in program.staff_emails:
-        if program.email_allowed(email):
-            message = ROSTER_WELCOME.format(program=program.name)
-            ws.sharing.create_permission(roster_id, email, "writer", notify=True, message=message)
+    inherited = drive_files.inherited_permissions(ws)
+    plan = plan_sharing(ROSTER, roster_people(program), set(), inherited, program, ws.identity)
+    record = {k: v for k, v in granted_changes({}, plan.granted).items() if v}
+    body = render_roster(template, program, props)
+    roster_id = drive_files.create_labelled(ws, body, {**props, **record})
+    for grant in plan.create:
+        message = roster_message(program)
+        ws.sharing.create_permission(roster_id, grant.email, "writer", notify=True, message=message)
     return roster_id

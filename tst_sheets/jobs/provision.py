@@ -9,6 +9,10 @@ Calls, for a program of N active teams:
   record of whom the service shares with) + 1 permissions.create per person.
 - an older template version: 1 metadata read + 1 values.batchGet + 1 batchUpdate + 1 files.update.
 - the roster: 1 values.batchUpdate writing the Sheet URLs that changed.
+- the program's own files (see ``jobs.sharing``): 1 permissions.list each of the roster and
+  the roll-up (in a shared drive; a My Drive lists them with the files); the roster's sharing
+  follows Staff Emails, and links for anyone or a domain, and people outside the Allowed
+  Domains, are removed from them as from every workbook (each removal a finding).
 
 Nothing changed: 0 writes on every API.
 """
@@ -21,14 +25,16 @@ from pydantic import Field
 
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
+from tst_sheets.jobs import sharing
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.reader import Progress, read_team, tab_key
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
+from tst_sheets.model.findings import ROSTER
 from tst_sheets.provision.grants import decode_granted, granted_changes
-from tst_sheets.provision.sharing import Grant, plan_sharing, wanted_people
+from tst_sheets.provision.sharing import Grant, SharingPlan, plan_sharing, wanted_people
 from tst_sheets.provision.welcome import welcome_message
 from tst_sheets.provision.workbook import render_workbook
 from tst_sheets.reading.roster import RosterRead
@@ -93,7 +99,9 @@ def provision(
     drive_files.program_home(ws)  # a service account with nowhere to create stops here
     roster = read_roster(ws, roster_id_of(ws, roster_id), ("program", "teams"), "provision")
     run = _Run(ws, roster, dry_run)
-    books = _team_books(run)
+    files = drive_files.list_program_files(ws)
+    books = _team_books(run, files)
+    _share_program_files(run, files)
     teams = [t for t in run.program.teams if t.status != "Paused"]
     for done, team in enumerate(teams):
         if progress:
@@ -122,10 +130,9 @@ def _failed(team: Team, book: DriveFile | None, error: GoogleError) -> Finding:
     )
 
 
-def _team_books(run: _Run) -> dict[str, DriveFile]:
+def _team_books(run: _Run, files: Sequence[DriveFile]) -> dict[str, DriveFile]:
     """Each team's workbook by lower-cased team id; duplicates (a retried create) resolved."""
-    files = drive_files.list_program_files(run.ws)
-    books = of_program(files, run.program.name, "team")
+    books = of_program(list(files), run.program.name, "team")
     by_team: dict[str, list[DriveFile]] = {}
     for book in books:
         by_team.setdefault(book.team_id.lower(), []).append(book)
@@ -209,7 +216,7 @@ def _create(run: _Run, team: Team) -> DriveFile:
     props = run.labels(team)
     wanted = wanted_people(run.program, team, None, run.today)
     inherited = drive_files.inherited_permissions(run.ws)
-    plan = plan_sharing(team, wanted, set(), inherited, run.ws.identity)
+    plan = plan_sharing(team.team_id, wanted, set(), inherited, run.program, run.ws.identity)
     run.result.findings += wanted.findings
     if run.dry_run:
         ref = WorkbookRef(
@@ -364,23 +371,55 @@ def _share(
     run: _Run, team: Team, book: DriveFile, record: TeamRecord | None, *, members_known: bool
 ) -> None:
     wanted = wanted_people(run.program, team, record, run.today)
-    perms = (
-        book.permissions if book.permissions is not None else run.ws.drive.list_permissions(book.id)
+    plan = plan_sharing(
+        team.team_id,
+        wanted,
+        decode_granted(book.app_properties),
+        sharing.permissions_of(run.ws, book),
+        run.program,
+        run.ws.identity,
+        members_known=members_known,
+        link=book.url,
     )
-    granted = decode_granted(book.app_properties)
-    plan = plan_sharing(team, wanted, granted, perms, run.ws.identity, members_known=members_known)
-    run.result.findings += wanted.findings + plan.findings
+    run.result.findings += wanted.findings
+    _report(run, plan)
+    if not run.dry_run:
+        sharing.apply_plan(
+            run.ws, book, plan, lambda grant: welcome_message(run.program, team, grant.reason)
+        )
+
+
+def _report(run: _Run, plan: SharingPlan) -> None:
+    run.result.findings += plan.findings
     run.result.shared += plan.create
     run.result.unshared += plan.remove
-    if run.dry_run:
-        return
-    for grant in plan.remove:  # removed first: a crash then leaves a stale record, not access
-        run.ws.drive.delete_permission(book.id, grant.permission_id)
-    changes = granted_changes(book.app_properties, plan.granted)
-    if changes:
-        drive_files.set_labels(run.ws, book.id, changes)
-    for grant in plan.create:
-        _grant(run, team, book.id, grant)
+
+
+def _share_program_files(run: _Run, files: Sequence[DriveFile]) -> None:
+    """The roster's sharing follows Staff Emails; links and outsiders leave the roll-up. A
+    file that cannot be shared is a finding; the teams go on."""
+    roster = next((f for f in files if f.id == run.program.roster_id), None)
+    roster = roster or DriveFile(id=run.program.roster_id)  # named by id, not by its labels
+    rollups = of_program(list(files), run.program.name, "rollup")
+    try:
+        _report(run, sharing.share_roster(run.ws, run.program, roster, run.dry_run))
+    except GoogleError as error:
+        run.result.findings.append(_unshareable(ROSTER, roster.url, error))
+    try:
+        _report(run, sharing.sweep_rollups(run.ws, run.program, rollups, run.dry_run))
+    except GoogleError as error:
+        run.result.findings.append(_unshareable(sharing.ROLLUP, None, error))
+
+
+def _unshareable(scope: str, link: str | None, error: GoogleError) -> Finding:
+    return Finding(
+        team=scope,
+        rule="sharing.failed",
+        severity="error",
+        found=str(error)[:300],
+        expected="the file's sharing in step with the roster (tried again next run)",
+        link=link,
+    )
 
 
 def _grant(run: _Run, team: Team, book_id: str, grant: Grant) -> None:

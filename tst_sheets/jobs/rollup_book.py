@@ -11,6 +11,7 @@ from tst_sheets.jobs.roster import record_setting
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
+from tst_sheets.provision.sharing import rollup_people
 from tst_sheets.provision.welcome import rollup_message
 from tst_sheets.reading.roster import RosterRead
 from tst_sheets.rollup.grid import Grid
@@ -98,18 +99,6 @@ def record_in_roster(ws: Workspace, roster: RosterRead, book_id: str) -> None:
     """The roll-up's id in the roster's service-owned setting (only when it differs)."""
     if roster.program.rollup_spreadsheet_id != book_id:
         record_setting(ws, roster, "rollup_spreadsheet", book_id)
-
-
-def rollup_people(program: Program) -> dict[str, str]:
-    """email → role: active coaches read it, program staff may edit it; nobody else."""
-    out: dict[str, str] = {}
-    for coach in program.coaches:
-        if coach.active and coach.email:
-            out[coach.email.lower()] = "reader"
-    for email in program.staff_emails:
-        out[email.lower()] = "writer"
-    allowed = program.allowed_domains
-    return {e: r for e, r in out.items() if not allowed or program.email_allowed(e)}
 
 
 def share(

@@ -88,6 +88,7 @@ class DriveFile(BaseModel):
     modified_time: str = ""
     app_properties: dict[str, str] = Field(default_factory=dict)
     capabilities: dict[str, bool] = Field(default_factory=dict)
+    writers_can_share: bool | None = None  # None: not reported (a shared drive's file)
     permissions: list[Permission] | None = None  # None: not listed with the file
 
     def label(self, key: str) -> str:

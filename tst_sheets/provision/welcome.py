@@ -53,3 +53,12 @@ def rollup_message(program: Program, role: str) -> str:
         "to the exact cell of the team's workbook. Start on the Summary tab."
     )
     return what if role == "reader" else f"{what} You can edit it as program staff."
+
+
+def roster_message(program: Program) -> str:
+    """The note for a staff member the roster is shared with."""
+    return (
+        f"This is the {program.name} program roster: the one spreadsheet staff keep. List the "
+        "coaches, the teams and the program's events here; the service provisions each team's "
+        "workbook and keeps the calendars from it."
+    )

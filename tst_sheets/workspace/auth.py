@@ -14,6 +14,9 @@ Scopes, and why each:
 - ``calendar.calendarlist.readonly``: only the names of the subject's calendars, so a program
   calendar that a crashed run created but never recorded in the roster is found again
   (``calendarList.list`` is not open to ``calendar.app.created``). Never any events.
+- ``calendar.acls``: who may see the program calendar, for the access audit (``acl.list``)
+  and its ``--fix`` (``acl.delete``), on calendars the subject owns only; neither method is
+  open to ``calendar.app.created``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ DRIVE_SCOPES = ("https://www.googleapis.com/auth/drive",)
 CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.app.created",
     "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
+    "https://www.googleapis.com/auth/calendar.acls",
 )
 ALL_SCOPES = SHEETS_SCOPES + DRIVE_SCOPES + CALENDAR_SCOPES
 _TOKEN_URI = "https://oauth2.googleapis.com/token"

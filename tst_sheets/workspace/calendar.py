@@ -80,6 +80,22 @@ class Calendar:
         execute(request)
 
     @google_call("calendar")
+    def list_acl(self, calendar_id: str) -> list[dict[str, Any]]:
+        """``acl.list``: who may see or change the calendar (owner access needed), all pages."""
+
+        def page(token: str | None) -> dict[str, Any]:
+            request = self.resource.acl().list(calendarId=calendar_id, pageToken=token)
+            reply: dict[str, Any] = execute(request)
+            return reply
+
+        return all_pages(page, "items")
+
+    @google_call("calendar")
+    def delete_acl(self, calendar_id: str, rule_id: str) -> None:
+        """``acl.delete`` of one access rule."""
+        execute(self.resource.acl().delete(calendarId=calendar_id, ruleId=rule_id))
+
+    @google_call("calendar")
     def list_calendars(self) -> list[dict[str, Any]]:
         """``calendarList.list``, hidden entries too, all pages."""
 

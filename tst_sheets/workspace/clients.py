@@ -38,6 +38,9 @@ class Workspace:
     identity: str
     settings: Settings
     policy: RetryPolicy
+    # who ``sharing`` and ``calendar`` act as: TST_SUBJECT, else the service ("" when that is
+    # a service account behind an owner, whose address is not looked up)
+    sharer: str = ""
     memo: dict[str, Any] = field(default_factory=dict)  # lookups a job makes once
     credentials: dict[str, Any] = field(default_factory=dict, repr=False)  # by role
 
@@ -69,12 +72,14 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
     if settings.target == "local":
         who = identity or settings.files_identity()
         creds = local_credentials(who)
-        calendar_creds = local_credentials(identity or settings.calendar_subject())
+        sharer = identity or settings.calendar_subject()
+        calendar_creds = local_credentials(sharer)
         endpoint: str | None = settings.emulator_url.rstrip("/")
     else:
         creds = google_credentials(settings, subject=settings.owner)
         calendar_creds = google_credentials(settings, subject=settings.subject)
         who = settings.owner or service_account_email(creds)
+        sharer = settings.subject or (who if not settings.owner else "")
         endpoint = None
     session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
 
@@ -90,6 +95,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         identity=who,
         settings=settings,
         policy=policy,
+        sharer=sharer,
         credentials={"files": creds, "calendar": calendar_creds},
     )
 

@@ -15,7 +15,7 @@ from tst_sheets.workspace.calls import all_pages, execute, google_call
 
 PERMISSION_FIELDS = "id,type,role,emailAddress,domain,permissionDetails"
 FILE_FIELDS = (
-    "id,name,mimeType,driveId,parents,createdTime,modifiedTime,appProperties,"
+    "id,name,mimeType,driveId,parents,createdTime,modifiedTime,appProperties,writersCanShare,"
     f"permissions({PERMISSION_FIELDS})"
 )
 PAGE_SIZE = 1000
@@ -67,13 +67,18 @@ class Drive:
         parents: Sequence[str],
         app_properties: Mapping[str, str],
         fields: str = FILE_FIELDS,
+        *,
+        writers_can_share: bool | None = None,
     ) -> DriveFile:
-        """``files.create`` of an empty Google file (a spreadsheet, a folder) in ``parents``."""
+        """``files.create`` of an empty Google file (a spreadsheet, a folder) in ``parents``;
+        ``writers_can_share`` False: only the owner shares it (My Drive only)."""
         body: dict[str, Any] = {
             "name": name,
             "mimeType": mime_type,
             "appProperties": dict(app_properties),
         }
+        if writers_can_share is not None:
+            body["writersCanShare"] = writers_can_share
         if parents:
             body["parents"] = list(parents)
         request = self.resource.files().create(body=body, fields=fields, **ALL_DRIVES)

@@ -43,6 +43,12 @@ def render_provision(console: Console, result: ProvisionResult) -> None:
             _people(unshared.get(ref.team_id, [])),
         )
     console.print(table)
+    for scope, name in (("roster", "The roster"), ("rollup", "The roll-up")):
+        added, gone = shared.get(scope, []), unshared.get(scope, [])
+        if added or gone:  # the program's own files, beside the workbooks
+            console.print(
+                f"{name}: shared {_people(added) or '-'}; unshared {_people(gone) or '-'}"
+            )
     if result.findings:
         findings = Table(title=f"Findings ({len(result.findings)})")
         for column in ("Team", "Severity", "Where", "Found", "Expected"):
