@@ -69,7 +69,7 @@ Job = Callable[[Workspace, JobRequest], BaseModel]
 @functions_framework.http
 def provision(request: flask.Request) -> flask.Response:
     """Create, share or upgrade every team workbook the roster lists (``dryRun``: plan only)."""
-    return _serve(request, {"roster", "dryRun"}, _provision)
+    return _serve(request, {"roster", "dryRun", "allowMassChange"}, _provision)
 
 
 @functions_framework.http
@@ -112,7 +112,7 @@ def doctor(request: flask.Request) -> flask.Response:
 def _provision(ws: Workspace, req: JobRequest) -> BaseModel:
     from tst_sheets.jobs.provision import provision as job
 
-    return job(ws, req.roster_id, dry_run=req.dry_run)
+    return job(ws, req.roster_id, dry_run=req.dry_run, allow_mass_change=req.allow_mass_change)
 
 
 def _collect(ws: Workspace, req: JobRequest) -> BaseModel:

@@ -258,6 +258,7 @@ def test_creation_costs_and_a_second_run_writes_nothing(service: Workspace, rost
         "unshared",
         "findings",
         "calls",
+        "stopped",
     }
     read = read_roster(service, roster_id)
     urls = {t.team_id: t.sheet_url for t in read.program.teams}

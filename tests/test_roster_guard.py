@@ -135,3 +135,27 @@ def test_deleting_one_event_goes_through(
     assert _delete_event_rows(staff_roster, 0.01) == 1
     assert run("calendar").exit_code == 0
     assert len(live_events(workspace, live_program)) == len(before) - 1
+
+
+def test_a_typo_in_allowed_domains_takes_nobodys_access_away(
+    staff_roster: gspread.Spreadsheet, workspace: Workspace, live_program: str
+) -> None:
+    """Every school address would read as an outsider: provision stops, shows the plan, and
+    only --allow-mass-change applies it."""
+    program_tab = staff_roster.worksheet("Program")
+    cell = program_tab.find("Allowed Domains")
+    assert cell is not None
+    program_tab.update_cell(cell.row, cell.col + 1, "schools.exmaple.edu, tst.example.org")
+    book = sample_program().active_teams()[0]
+    tl = book.tl_email
+    out = run("provision", "--json")
+    assert out.exit_code == 1
+    plan = json.loads(out.stdout)
+    assert "people's access" in plan["stopped"] and "--allow-mass-change" in plan["stopped"]
+    assert tl in {g["email"] for g in plan["unshared"]}
+    workbooks = {r["teamId"]: r["spreadsheetId"] for r in plan["existing"]}
+    holders = {p.email for p in workspace.drive.list_permissions(workbooks[book.team_id])}
+    assert tl in holders, "nothing was removed"
+    assert run("provision", "--allow-mass-change").exit_code == 0
+    holders = {p.email for p in workspace.drive.list_permissions(workbooks[book.team_id])}
+    assert tl not in holders

@@ -60,22 +60,29 @@ def init_command(
 
 @app.command("provision")
 def provision_command(
-    roster: RosterOption = None, dry_run: DryRunOption = False, as_json: JsonOption = False
+    roster: RosterOption = None,
+    dry_run: DryRunOption = False,
+    allow_mass_change: AllowMassChangeOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Create, upgrade and share one workbook per Active team; report who got access."""
     from tst_sheets.cli.render.provision import render_provision
     from tst_sheets.jobs.provision import provision
 
+    allowed = allow_mass_change
     with reported():
         ws = _workspace()
         if as_json:
-            print_json(
-                provision(ws, roster, dry_run=dry_run).model_dump(by_alias=True, mode="json")
-            )
-            return
-        with team_progress(console, "Provisioning") as step:
-            result = provision(ws, roster, dry_run=dry_run, progress=step)
-    render_provision(console, result)
+            result = provision(ws, roster, dry_run=dry_run, allow_mass_change=allowed)
+            print_json(result.model_dump(by_alias=True, mode="json"))
+        else:
+            with team_progress(console, "Provisioning") as step:
+                result = provision(
+                    ws, roster, dry_run=dry_run, progress=step, allow_mass_change=allowed
+                )
+    if not as_json:
+        render_provision(console, result)
+    exit_if_stopped(result.stopped)
 
 
 @app.command("collect")

@@ -1,5 +1,6 @@
 """The mass-change guard: a run that would remove more than a quarter of what exists (events,
-guests, permissions, teams) stops before it writes, unless a person said it is meant.
+guests, permissions, teams; three or more of them) stops before it writes, unless a person
+said it is meant.
 
 A broken roster usually reads as "everything was deleted"; the roster check catches the
 tabs it knows, this catches the rest (a column emptied, a filter pasted over the Teams tab).
@@ -11,7 +12,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-SHARE = 4  # more than 1/SHARE of what exists is a mass change
+SHARE = 4  # more than 1/SHARE of what exists is a mass change...
+AT_LEAST = 3  # ...of at least this many: one staff member leaving a tiny roster is not
 
 
 class Removal(BaseModel):
@@ -23,7 +25,7 @@ class Removal(BaseModel):
 
     @property
     def massive(self) -> bool:
-        return self.existing > 0 and self.removed * SHARE > self.existing
+        return self.removed >= AT_LEAST and self.removed * SHARE > self.existing
 
     def __str__(self) -> str:
         return f"{self.removed} of {self.existing} {self.what}"

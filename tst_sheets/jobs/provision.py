@@ -14,6 +14,11 @@ Calls, for a program of N active teams:
   follows Staff Emails, and links for anyone or a domain, and people outside the Allowed
   Domains, are removed from them as from every workbook (each removal a finding).
 
+Creating and upgrading workbooks only adds; changes to the sharing of existing files are
+planned first and applied last, after the mass-change guard: a plan that would take access
+away from more than a quarter of the people who have it is reported and not applied, unless
+allowed.
+
 Nothing changed: 0 writes on every API.
 """
 
@@ -27,6 +32,7 @@ from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs import sharing
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
+from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import Progress, read_team, tab_key
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
@@ -62,6 +68,7 @@ class ProvisionResult(AutoCamel):
     unshared: list[Grant] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
+    stopped: str = Field(default="", description="Why no sharing was changed (mass change).")
     dry_run: bool = Field(default=False, exclude=True)
     roster_url: str = Field(default="", exclude=True)
 
@@ -82,6 +89,7 @@ class _Run:
             roster_url=cell_link(self.program.roster_id),
         )
         self.urls: dict[str, str] = {}  # roster Sheet cell -> URL, only the changed ones
+        self.pending: list[tuple[str, sharing.Pending]] = []  # (scope, plan) applied last
 
     def labels(self, team: Team) -> dict[str, str]:
         tpl = self.template
@@ -93,6 +101,7 @@ def provision(
     roster_id: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    allow_mass_change: bool = False,
 ) -> ProvisionResult:
     """Create, upgrade and share every Active team's workbook; write their URLs to the roster."""
     before = ws.calls()
@@ -115,8 +124,26 @@ def provision(
         progress(len(teams), len(teams), "")
     if run.urls and not dry_run:
         write_cells(ws, run.program.roster_id, run.urls)
+    _apply_sharing(run, allow_mass_change)
     run.result.calls = ws.counter.since(before)
     return run.result
+
+
+def _apply_sharing(run: _Run, allowed: bool) -> None:
+    """The planned sharing changes, unless they remove too much; each file's own failure is
+    a finding for that file."""
+    # Weighed by person: one staff member leaving loses every file, and that is one person.
+    losing = set().union(*(p.losing for _, p in run.pending))
+    holding = set().union(*(p.holders for _, p in run.pending))
+    found = [Removal(what="people's access", removed=len(losing), existing=len(holding))]
+    run.result.stopped = stop_reason("provision", found, allowed=allowed)
+    if run.dry_run or run.result.stopped:
+        return
+    for scope, pending in run.pending:
+        try:
+            pending.apply(run.ws)
+        except GoogleError as error:
+            run.result.findings.append(_unshareable(scope, pending.file.url, error))
 
 
 def _failed(team: Team, book: DriveFile | None, error: GoogleError) -> Finding:
@@ -371,11 +398,12 @@ def _share(
     run: _Run, team: Team, book: DriveFile, record: TeamRecord | None, *, members_known: bool
 ) -> None:
     wanted = wanted_people(run.program, team, record, run.today)
+    perms = sharing.permissions_of(run.ws, book)
     plan = plan_sharing(
         team.team_id,
         wanted,
         decode_granted(book.app_properties),
-        sharing.permissions_of(run.ws, book),
+        perms,
         run.program,
         run.ws.identity,
         members_known=members_known,
@@ -383,10 +411,12 @@ def _share(
     )
     run.result.findings += wanted.findings
     _report(run, plan)
-    if not run.dry_run:
-        sharing.apply_plan(
-            run.ws, book, plan, lambda grant: welcome_message(run.program, team, grant.reason)
-        )
+
+    def message(grant: Grant) -> str:
+        return welcome_message(run.program, team, grant.reason)
+
+    pending = sharing.Pending(book, plan, message, sharing.holders(perms))
+    run.pending.append((team.team_id, pending))
 
 
 def _report(run: _Run, plan: SharingPlan) -> None:
@@ -402,11 +432,15 @@ def _share_program_files(run: _Run, files: Sequence[DriveFile]) -> None:
     roster = roster or DriveFile(id=run.program.roster_id)  # named by id, not by its labels
     rollups = of_program(list(files), run.program.name, "rollup")
     try:
-        _report(run, sharing.share_roster(run.ws, run.program, roster, run.dry_run))
+        pending = sharing.plan_roster(run.ws, run.program, roster)
+        _report(run, pending.plan)
+        run.pending.append((ROSTER, pending))
     except GoogleError as error:
         run.result.findings.append(_unshareable(ROSTER, roster.url, error))
     try:
-        _report(run, sharing.sweep_rollups(run.ws, run.program, rollups, run.dry_run))
+        for pending in sharing.plan_rollups(run.ws, run.program, rollups):
+            _report(run, pending.plan)
+            run.pending.append((sharing.ROLLUP, pending))
     except GoogleError as error:
         run.result.findings.append(_unshareable(sharing.ROLLUP, None, error))
 

@@ -12,6 +12,7 @@ restricted by role in shared drives", and setting it answers 403
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tst_sheets.jobs import files as drive_files
@@ -66,37 +67,65 @@ def apply_plan(
         )
 
 
-def share_roster(ws: Workspace, program: Program, roster: DriveFile, dry_run: bool) -> SharingPlan:
+@dataclass
+class Pending:
+    """One file's sharing plan, waiting for the mass-change guard; ``holders`` are who holds
+    a direct permission on it (inherited drive members and the owner aside)."""
+
+    file: DriveFile
+    plan: SharingPlan
+    message: Message
+    holders: set[str]
+    record: bool = True
+
+    @property
+    def losing(self) -> set[str]:
+        return {g.email or g.permission_id for g in self.plan.remove}
+
+    def apply(self, ws: Workspace) -> None:
+        apply_plan(ws, self.file, self.plan, self.message, record=self.record)
+
+
+def holders(perms: Sequence[Permission]) -> set[str]:
+    """Who holds a direct permission (a link counts as its own holder)."""
+    return {p.email or p.id for p in perms if not p.inherited and p.role != "owner"}
+
+
+def plan_roster(ws: Workspace, program: Program, roster: DriveFile) -> Pending:
     """The roster follows Staff Emails: staff who are drive members already have it; a person
     removed from Staff Emails loses the permission the service gave. An empty Staff Emails (or
     a Program tab that could not be read) removes nobody."""
     wanted = roster_people(program)
+    perms = permissions_of(ws, roster)
     plan = plan_sharing(
         ROSTER,
         wanted,
         decode_granted(roster.app_properties),
-        permissions_of(ws, roster),
+        perms,
         program,
         ws.identity,
         members_known=bool(program.staff_emails),
         link=roster.url,
     )
     plan.findings = wanted.findings + plan.findings
-    if not dry_run:
-        apply_plan(ws, roster, plan, lambda grant: roster_message(program))
-    return plan
+
+    def message(grant: Grant) -> str:
+        return roster_message(program)
+
+    return Pending(file=roster, plan=plan, message=message, holders=holders(perms))
 
 
-def sweep_rollups(
-    ws: Workspace, program: Program, rollups: Sequence[DriveFile], dry_run: bool
-) -> SharingPlan:
-    """Links and outsiders leave the roll-up at once (its coaches and staff are the rollup
-    job's to keep)."""
-    out = SharingPlan()
+def plan_rollups(ws: Workspace, program: Program, rollups: Sequence[DriveFile]) -> list[Pending]:
+    """Links and outsiders leave the roll-up (its coaches and staff are the rollup job's)."""
+    out = []
     for book in rollups:
-        plan = remove_harmful(ROLLUP, permissions_of(ws, book), program, ws.identity, book.url)
-        if not dry_run:
-            apply_plan(ws, book, plan, lambda grant: "", record=False)
-        out.remove += plan.remove
-        out.findings += plan.findings
+        perms = permissions_of(ws, book)
+        plan = remove_harmful(ROLLUP, perms, program, ws.identity, book.url)
+        out.append(
+            Pending(file=book, plan=plan, message=_quiet, holders=holders(perms), record=False)
+        )
     return out
+
+
+def _quiet(grant: Grant) -> str:
+    return ""  # only removals: nobody is sent anything

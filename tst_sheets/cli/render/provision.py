@@ -24,8 +24,11 @@ def render_init(console: Console, result: InitResult) -> None:
 
 def render_provision(console: Console, result: ProvisionResult) -> None:
     title = "Provision plan (dry run: nothing written)" if result.dry_run else "Provisioned"
+    if result.stopped:
+        title = "Provisioned, but no sharing changed: the plan below waits (see the last line)"
     table = Table(title=title)
-    for column in ("Team", "Workbook", "State", "Shared", "Unshared"):
+    planned = " (planned)" if result.dry_run or result.stopped else ""
+    for column in ("Team", "Workbook", "State", f"Shared{planned}", f"Unshared{planned}"):
         table.add_column(column)
     shared = _by_team(result.shared)
     unshared = _by_team(result.unshared)
