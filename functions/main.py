@@ -82,7 +82,7 @@ def collect(request: flask.Request) -> flask.Response:
 def rollup(request: flask.Request) -> flask.Response:
     """Collect, then write the coaches' roll-up (``full``: re-read unchanged workbooks too;
     ``write``: write it even as of a date other than today)."""
-    return _serve(request, {"roster", "asOf", "full", "write"}, _rollup)
+    return _serve(request, {"roster", "asOf", "full", "write", "allowMassChange"}, _rollup)
 
 
 @functions_framework.http
@@ -125,7 +125,8 @@ def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
     from tst_sheets.jobs.rollup import rollup as job
 
     as_of = None if req.as_of == req.today else req.as_of  # today's run writes; a what-if not
-    return job(ws, req.roster_id, as_of, full=req.full, write=req.write)
+    allowed = req.allow_mass_change
+    return job(ws, req.roster_id, as_of, full=req.full, write=req.write, allow_mass_change=allowed)
 
 
 def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:

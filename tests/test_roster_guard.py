@@ -159,3 +159,21 @@ def test_a_typo_in_allowed_domains_takes_nobodys_access_away(
     assert run("provision", "--allow-mass-change").exit_code == 0
     holders = {p.email for p in workspace.drive.list_permissions(workbooks[book.team_id])}
     assert tl not in holders
+
+
+def test_pausing_most_teams_by_mistake_leaves_the_rollup_as_it_was(
+    staff_roster: gspread.Spreadsheet, workspace: Workspace, live_program: str
+) -> None:
+    written = rollup(workspace, live_program, as_of=None)
+    book = workspace.sheets.client.open_by_key(written.rollup_spreadsheet_id)
+    summary = book.worksheet("Summary").get_all_values()
+    teams = staff_roster.worksheet("Teams")
+    status_col = teams.row_values(1).index("Status") + 1
+    for row in range(2, 7):  # 5 of the 12 teams
+        teams.update_cell(row, status_col, "Paused")
+    out = run("rollup", "--json")
+    assert out.exit_code == 1
+    assert "5 of 12 teams" in json.loads(out.stdout)["stopped"]
+    assert book.worksheet("Summary").get_all_values() == summary
+    assert run("rollup", "--allow-mass-change").exit_code == 0
+    assert len(book.worksheet("Summary").get_all_values()) < len(summary)

@@ -4,6 +4,7 @@ summary, or with ``--json`` the job's result, the API calls it made included."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -115,6 +116,7 @@ def rollup_command(
             "--write", help="Write the roll-up even as of a date other than today (a what-if)."
         ),
     ] = False,
+    allow_mass_change: AllowMassChangeOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the coach roll-up: read what changed, check every team, update the roll-up.
@@ -125,16 +127,18 @@ def rollup_command(
     from tst_sheets.jobs.rollup import rollup
 
     day = as_of_date(as_of)
-    writes = True if write else None
+    run = partial(rollup, full=full, write=True if write else None)
     with reported():
         ws = _workspace()
         if as_json:
-            result = rollup(ws, roster, day, full=full, write=writes)
+            result = run(ws, roster, day, allow_mass_change=allow_mass_change)
             print_json(result.model_dump(by_alias=True, mode="json"))
-            return
-        with team_progress(console, "Reading team workbooks") as step:
-            result = rollup(ws, roster, day, full=full, progress=step, write=writes)
-    render_rollup(console, result)
+        else:
+            with team_progress(console, "Reading team workbooks") as step:
+                result = run(ws, roster, day, progress=step, allow_mass_change=allow_mass_change)
+    if not as_json:
+        render_rollup(console, result)
+    exit_if_stopped(result.stopped)
 
 
 @app.command("report")

@@ -30,6 +30,7 @@ from tst_sheets.jobs import rollup_book
 from tst_sheets.jobs.collect import Unreadable, team_status
 from tst_sheets.jobs.common import roster_id_of, team_template, today_of
 from tst_sheets.jobs.files import list_program_files, program_home, team_books
+from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import Progress, TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.jobs.start_here import update_start_here
@@ -73,6 +74,7 @@ class RollupResult(Camel):
     findings: list[Finding] = Field(default_factory=list)
     staff_findings: list[Finding] = Field(default_factory=list, alias="staffFindings")
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
+    stopped: str = Field(default="", description="Why nothing was written (mass change).")
     # for the human summary and the demo (not in the JSON)
     what_if: bool = Field(default=False, exclude=True)
     start_here_written: list[str] = Field(default_factory=list, exclude=True)
@@ -86,11 +88,13 @@ def rollup(
     full: bool = False,
     progress: Progress | None = None,
     write: bool | None = None,
+    allow_mass_change: bool = False,
 ) -> RollupResult:
     """Read what changed, evaluate every team, write the roll-up and changed Start Here tabs.
 
     ``write``: None writes when ``as_of`` is today (a what-if date writes nothing); True or
-    False decide.
+    False decide. A roll-up that would drop more than a quarter of the teams it showed last
+    time writes nothing (``stopped``) unless ``allow_mass_change``.
     """
     before = ws.calls()
     program_home(ws)  # a service account with nowhere to create stops here
@@ -112,6 +116,10 @@ def rollup(
     if state.reader != run.reader():  # records read by another reader version: read afresh
         state = state.model_copy(update={"teams": {}})
     active = run.program.active_teams()
+    dropped = set(state.teams) - {t.team_id for t in active}
+    shown = Removal(what="teams", removed=len(dropped), existing=len(state.teams))
+    stopped = stop_reason("rollup", [shown], allowed=allow_mass_change) if write else ""
+    write = write and not stopped
     entries = run.refresh(active, team_books(files, run.program), state, full, progress)
     views = [run.view(team, entries[team.team_id], as_of) for team in active]
     inp = RollupInput(
@@ -157,6 +165,7 @@ def rollup(
     result = run.result(book_id, views, written, ws.counter.since(before))
     result.start_here_written, result.problems = written_here, problems
     result.as_of, result.what_if = as_of, as_of != today
+    result.stopped = stopped
     result.staff_findings = [
         *attendance_to_record(inp),
         *sorted((f for v in views for f in v.status.staff_findings), key=Finding.sort_key),
