@@ -158,6 +158,7 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
         "findings",
         "staffFindings",
         "calls",
+        "stopped",
     }
     team = dump["statuses"][0]
     assert {"teamId", "status", "why", "commitments", "goal"} <= set(team)

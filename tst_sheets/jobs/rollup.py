@@ -59,7 +59,8 @@ READER_VERSION = 1  # bump when the reader's output changes: kept records are th
 
 class RollupResult(Camel):
     """``--json``: ``{"rollupSpreadsheetId", "url", "asOf", "written", "teams", "byStatus",
-    "read", "reused", "unreadable", "statuses", "findings", "staffFindings", "calls"}``."""
+    "read", "reused", "unreadable", "statuses", "findings", "staffFindings", "calls",
+    "stopped"}``."""
 
     rollup_spreadsheet_id: str = Field(alias="rollupSpreadsheetId")
     url: str
