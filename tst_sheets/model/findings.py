@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tst_sheets.model.a1 import cell_link
+from tst_sheets.model.text import clip
 
 ROSTER = "roster"  # Finding.team for problems in the roster itself
 Severity = Literal["info", "warning", "due_soon", "overdue", "error"]
@@ -34,6 +35,12 @@ class Finding(BaseModel):
     # What makes it the same finding on the next run when its cell or words may change
     # (a missed commitment gaining months); "" : its team, rule, tab, cell and expectation.
     key: str = Field(default="", exclude=True)
+
+    @field_validator("found", "expected")
+    @classmethod
+    def _readable(cls, text: str) -> str:
+        """A pasted essay is quoted, not copied: the link leads to the whole cell."""
+        return clip(text)
 
     @classmethod
     def at(

@@ -54,6 +54,7 @@ def state_grid(tpl: RollupTemplate, column: Sequence[str]) -> Grid:
     grid = new_grid(tpl, "state")
     grid.header = False
     grid.hidden = True
+    grid.text_limit = None  # chunks of the state, each under a cell's limit
     grid.rows = [{"data": text} for text in column]
     return grid
 

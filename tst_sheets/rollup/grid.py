@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tst_sheets.model.text import SHOWN
 from tst_sheets.rollup.state import digest
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.templates import ColumnSpec
@@ -43,6 +44,9 @@ class Grid(BaseModel):
     )
     bold_rows: list[int] = Field(
         default_factory=list, description="rows (0-based, in ``rows``) in bold: section headers"
+    )
+    text_limit: int | None = Field(
+        default=SHOWN, description="longest text a cell shows (None: the service's own data)"
     )
     merged_rows: list[int] = Field(
         default_factory=list, description="rows (0-based, in ``rows``) merged across: titles"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tst_sheets.model.text import clip
 from tst_sheets.rollup.grid import Grid
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate
@@ -138,6 +139,8 @@ def _cells(grid: Grid) -> list[list[Cell]]:
     for r, row in enumerate(grid.rows):
         cells = []
         for c, value in enumerate(grid.cells(row)):
+            if isinstance(value, str) and grid.text_limit:  # a person's essay, quoted
+                value = clip(value, grid.text_limit)
             color = grid.background(r, c)
             cells.append(cell(value, {"backgroundColor": rgb(color)} if color else None))
         out.append(cells)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from tst_sheets.model.text import CELL_LIMIT, SHOWN, clip
 from tst_sheets.templates.schema import CellInput, ColumnSpec, ColumnType
 
 SHEETS_EPOCH = date(1899, 12, 30)  # day 0 of Sheets' serial dates
@@ -65,7 +66,8 @@ def escape_literal(text: str) -> str:
 
 
 def hyperlink_formula(link: Link) -> str:
-    return f'=HYPERLINK("{escape_literal(link.url)}","{escape_literal(link.text)}")'
+    text = clip(link.text, SHOWN)
+    return f'=HYPERLINK("{escape_literal(link.url)}","{escape_literal(text)}")'
 
 
 def serial(day: date | datetime) -> float | int:
@@ -98,7 +100,7 @@ def entered(value: Value) -> dict[str, Any] | None:
         return {"numberValue": serial(value)}
     if isinstance(value, int | float):
         return {"numberValue": value}
-    return {"stringValue": str(value)}
+    return {"stringValue": clip(str(value), CELL_LIMIT)}  # nothing written exceeds a cell
 
 
 def number_format(value: Value) -> dict[str, str] | None:
@@ -156,7 +158,7 @@ def cell_value(value: CellInput, kind: ColumnType = "text") -> dict[str, Any]:
             return {"numberValue": serial(parsed)}
     if kind == "minutes" and value.isdigit():
         return {"numberValue": int(value)}
-    return {"stringValue": value}
+    return {"stringValue": clip(value, CELL_LIMIT)}
 
 
 def _iso_date(text: str) -> date | None:
