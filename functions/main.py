@@ -31,10 +31,12 @@ from pydantic import BaseModel
 
 from tst_sheets.config import Settings
 from tst_sheets.errors import ConfigError, GoogleError
+from tst_sheets.model.a1 import ID_ALPHABET, is_google_id
 from tst_sheets.workspace import Workspace, connect
 
 log = logging.getLogger("tst_sheets.functions")
 
+MAX_BODY = 16 * 1024  # bytes: a few parameters, never a payload
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 _STATUS = {400: "INVALID_ARGUMENT", 405: "METHOD_NOT_ALLOWED", 409: "ABORTED", 500: "INTERNAL"}
@@ -178,8 +180,8 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
         expected = ", ".join(sorted(accepts))
         raise BadRequest(f"Unknown parameter(s) {', '.join(unknown)}; expected: {expected}.")
     roster = params.get("roster") or settings.roster_id
-    if roster is not None and not isinstance(roster, str):
-        raise BadRequest("roster must be a spreadsheet id (a string).")
+    if roster is not None and not (isinstance(roster, str) and is_google_id(roster.strip())):
+        raise BadRequest(f"roster must be a spreadsheet id ({ID_ALPHABET} only).")
     return JobRequest(
         roster_id=roster.strip() if roster and roster.strip() else None,
         as_of=_as_of(params.get("asOf"), settings),
@@ -192,11 +194,18 @@ def parse_request(request: flask.Request, settings: Settings, accepts: set[str])
 
 
 def _json_body(request: flask.Request) -> dict[str, Any]:
+    """The JSON object the caller sent: small (its few parameters) and flat."""
+    if (request.content_length or 0) > MAX_BODY:
+        raise BadRequest(f"The body is larger than {MAX_BODY} bytes; send only the parameters.")
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        raise BadRequest(f"The body is larger than {MAX_BODY} bytes; send only the parameters.")
     if not raw.strip():
         return {}
     try:
         body = json.loads(raw)
+    except RecursionError as error:
+        raise BadRequest("The body is nested too deeply; send a flat JSON object.") from error
     except ValueError as error:
         raise BadRequest(f"The body is not valid JSON: {error}.") from error
     if not isinstance(body, dict):

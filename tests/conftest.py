@@ -4,6 +4,7 @@ production builds them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -13,6 +14,13 @@ from tst_sheets.config import LOCAL_SERVICE_ACCOUNT, Settings
 from tst_sheets.demo.admin import prepare_program_drive, program_admin
 from tst_sheets.emulator import RunningEmulator, start_in_thread
 from tst_sheets.workspace import Workspace, connect
+
+# Only loopback is ever contacted: google-auth, looking for credentials, must never probe the
+# Compute Engine metadata server.
+os.environ["NO_GCE_CHECK"] = "True"
+os.environ["GCE_METADATA_HOST"] = os.environ["GCE_METADATA_IP"] = "127.0.0.1:9"
+for _name in ("GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG"):
+    os.environ.pop(_name, None)
 
 SERVICE = LOCAL_SERVICE_ACCOUNT
 ADMIN = program_admin()  # a staff user: made the shared drive; the calendar acts as them

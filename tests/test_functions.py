@@ -299,3 +299,28 @@ def test_a_mass_change_is_a_409_with_the_plan_until_allowed(
     assert len(body["result"]["cancelled"]) == 8
     allowed = client.post("/", json={"roster": roster, "allowMassChange": True})
     assert allowed.status_code == 200 and len(allowed.get_json()["cancelled"]) == 8
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ('{"roster": "../../drive/v3/files?x=1"}', "spreadsheet id"),
+        ('{"roster": "' + "a" * 10_000_000 + '"}', "larger than"),
+        ("[" * 100_000 + "]" * 100_000, "larger than"),
+        ("[" * 5_000 + "]" * 5_000, "nested too deeply"),
+        ('{"roster": {"id": "abc"}}', "spreadsheet id"),
+    ],
+    ids=[
+        "a path for an id",
+        "a 10 MB id",
+        "JSON 100,000 deep",
+        "JSON 5,000 deep",
+        "an object for an id",
+    ],
+)
+def test_a_hostile_body_is_a_400_that_says_why(
+    client_for: ClientFor, data: str, fragment: str
+) -> None:
+    response = client_for("rollup").post("/", data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert fragment in error_of(response)

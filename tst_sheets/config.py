@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tst_sheets.errors import ConfigError
+from tst_sheets.model.a1 import ID_ALPHABET, is_google_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_SERVICE_ACCOUNT = "tst-service@tst-sheets.iam.gserviceaccount.com"
@@ -88,6 +89,13 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         """A deploy passes ``TST_OWNER=`` for "none"; an empty value is no value."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("drive_folder", "roster_id")
+    @classmethod
+    def _google_id(cls, value: str | None) -> str | None:
+        if value is not None and not is_google_id(value):
+            raise ValueError(f"not a Google file id ({ID_ALPHABET} only)")
+        return value
 
     @classmethod
     def load(cls) -> Settings:

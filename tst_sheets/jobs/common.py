@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from tst_sheets.errors import ConfigError
 from tst_sheets.jobs.files import find_roster
 from tst_sheets.model import DriveFile, Program
+from tst_sheets.model.a1 import ID_ALPHABET, is_google_id
 from tst_sheets.templates import WorkbookTemplate, load_template
 from tst_sheets.workspace import Workspace
 
@@ -18,6 +20,11 @@ def roster_id_of(
 ) -> str:
     """The roster: the one asked for, else ``TST_ROSTER_ID``, else found by its Drive labels
     (among ``files`` when the job has listed them already)."""
+    if roster_id and not is_google_id(roster_id):
+        raise ConfigError(
+            f"--roster {roster_id[:80]!r} is not a Google file id ({ID_ALPHABET} only): "
+            "pass the id from the roster's URL, or leave it out to find the roster by its labels."
+        )
     return roster_id or ws.settings.roster_id or find_roster(ws, files)
 
 

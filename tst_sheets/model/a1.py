@@ -32,6 +32,13 @@ __all__ = [
 SPREADSHEET_URL = "https://docs.google.com/spreadsheets/d/{id}/edit"
 # Google's ids: letters, digits, "-" and "_" (spreadsheets, files, drives, folders).
 _BARE_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
+_GOOGLE_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")  # Drive's file and drive ids: no / ? . %
+ID_ALPHABET = "letters, digits, - and _"
+
+
+def is_google_id(text: str) -> bool:
+    """Whether ``text`` can be a Drive file or shared drive id (never a path or a query)."""
+    return bool(_GOOGLE_ID.fullmatch(text))
 
 
 def spreadsheet_url(spreadsheet_id: str) -> str:
