@@ -177,3 +177,23 @@ def test_pausing_most_teams_by_mistake_leaves_the_rollup_as_it_was(
     assert book.worksheet("Summary").get_all_values() == summary
     assert run("rollup", "--allow-mass-change").exit_code == 0
     assert len(book.worksheet("Summary").get_all_values()) < len(summary)
+
+
+def test_an_event_at_25_00_is_a_finding_and_its_invitation_stays_as_it_was(
+    staff_roster: gspread.Spreadsheet, workspace: Workspace, live_program: str
+) -> None:
+    before = {e["id"]: e for e in live_events(workspace, live_program)}
+    events = staff_roster.worksheet("Events")
+    header = events.row_values(1)
+    start_col = header.index("Start") + 1
+    row = next(i for i, r in enumerate(events.get_all_values()[1:], start=2) if r[start_col - 1])
+    key = events.cell(row, header.index("Event Key") + 1).value
+    events.update_cell(row, start_col, "25:00")
+    out = run("calendar", "--json")
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    (finding,) = [f for f in result["findings"] if f["found"] == "'25:00'"]
+    assert finding["severity"] == "error" and finding["tab"] == "Events"
+    assert "left off the calendar" in finding["expected"]
+    assert key not in {c["key"] for c in result["created"] + result["updated"] + result["cancelled"]}
+    assert {e["id"]: e for e in live_events(workspace, live_program)} == before

@@ -3,7 +3,7 @@ fields that changed, cancel what the roster dropped (pure)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,9 +116,12 @@ def event_key(item: Mapping[str, Any]) -> str | None:
 
 
 def plan_changes(
-    desired: Sequence[DesiredEvent], existing: Sequence[Mapping[str, Any]]
+    desired: Sequence[DesiredEvent],
+    existing: Sequence[Mapping[str, Any]],
+    held: Collection[str] = (),
 ) -> CalendarPlan:
-    """Match by deterministic id, diff, and cancel what the roster dropped.
+    """Match by deterministic id, diff, and cancel what the roster dropped (but not the
+    ``held`` keys, whose rows could not be read this time: those stay as they are).
 
     An event carrying a key but another id (made by hand, or before a program rename) is
     cancelled and recreated under the deterministic id, so later runs match by id alone.
@@ -147,7 +150,7 @@ def plan_changes(
             continue
         plan.live += 1
         plan.guests += len(_attendee_map(item.get("attendees")))
-        if str(item.get("id")) not in matched:
+        if str(item.get("id")) not in matched and event_key(item) not in held:
             plan.cancel.append(dict(item))
             plan.guests_removed += len(_attendee_map(item.get("attendees")))
     return plan

@@ -227,7 +227,7 @@ def sync_program(
     if target.created and record is not None and not dry_run:
         record(target.calendar_id)  # at once: the marker covers a crash before this line
     existing = target.existing or []
-    plan = plan_changes(desired, existing)
+    plan = plan_changes(desired, existing, program.held_events)
     result = CalendarResult(
         calendar_id=target.calendar_id, dry_run=dry_run, program=program, listed=existing
     )

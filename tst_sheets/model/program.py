@@ -134,6 +134,9 @@ class Program(BaseModel):
     coaches: list[Coach] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
+    # Event keys whose rows could not be read this time (a time of "25:00"): their calendar
+    # events stay as they are, neither made from a guess nor cancelled.
+    held_events: list[str] = Field(default_factory=list)
     attendance: list[Attendance] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     roster_tabs: dict[str, int] = Field(

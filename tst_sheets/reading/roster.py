@@ -119,6 +119,7 @@ class RosterReader:
         self.setting_rows: dict[str, int] = {}
         self.program_rows = 0
         self.school_year: DateRange | None = None
+        self.held_events: list[str] = []
         self.attendance_rows: list[AttendanceRow] = []
 
     # findings
@@ -169,6 +170,7 @@ class RosterReader:
             coaches=coaches,
             teams=teams,
             events=events,
+            held_events=self.held_events,
             attendance=self.rows(grids, "attendance", self.attendance),
             observations=self.rows(grids, "observations", self.observation),
             roster_tabs={key: self.sheet_ids[key] for key in self.titles if key in self.sheet_ids},
@@ -392,13 +394,18 @@ class RosterReader:
             row.missing("event_key")
         if not key or day is None:
             return None
+        skipped = "the event is left off the calendar until it is fixed"
+        start, end = row.time("start", skipped), row.time("end", skipped)
+        if (start is None and not row.blank("start")) or (end is None and not row.blank("end")):
+            self.held_events.append(key)
+            return None  # "25:00" is not an all-day event for everyone
         return EventSpec(
             key=key,
             title=row.text("title") or key,
             kind=kind,
             date=day,
-            start=row.time("start"),
-            end=row.time("end"),
+            start=start,
+            end=end,
             mode=mode,
             location=row.text("location"),
             audience=_split(row.text("audience")),

@@ -42,6 +42,9 @@ class RosterRow:
         index = self.header.columns.get(key)
         return None if index is None else cell_at(self.values, index)
 
+    def blank(self, key: str) -> bool:
+        return is_blank(self.raw(key))
+
     def a1(self, key: str) -> str:
         return rowcol_to_a1(self.number_1based, self.header.columns.get(key, 0) + 1)
 
@@ -108,13 +111,16 @@ class RosterRow:
             return None
         return parsed
 
-    def time(self, key: str) -> time | None:
+    def time(self, key: str, unreadable: str = "") -> time | None:
+        """The cell's time; one it cannot read is an error finding (``unreadable`` says what
+        becomes of the row)."""
         value = self.raw(key)
         if is_blank(value):
             return None
         parsed = parse_time(value)
         if parsed is None:
-            self.flag(key, repr(as_text(value)), "a time such as 17:30 or 5:30 pm", "warning")
+            expected = "a time such as 17:30 or 5:30 pm" + (f"; {unreadable}" if unreadable else "")
+            self.flag(key, repr(as_text(value)), expected, "error")
         return parsed
 
 
