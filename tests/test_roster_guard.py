@@ -9,6 +9,7 @@ from typing import Any
 
 import gspread
 import pytest
+from gspread.utils import ValueInputOption
 from typer.testing import CliRunner
 
 from tests.conftest import ADMIN
@@ -16,6 +17,7 @@ from tst_sheets.cli import app
 from tst_sheets.config import Settings
 from tst_sheets.demo.sample import sample_program
 from tst_sheets.jobs.calendar import sync_calendar
+from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import rollup
@@ -195,5 +197,34 @@ def test_an_event_at_25_00_is_a_finding_and_its_invitation_stays_as_it_was(
     (finding,) = [f for f in result["findings"] if f["found"] == "'25:00'"]
     assert finding["severity"] == "error" and finding["tab"] == "Events"
     assert "left off the calendar" in finding["expected"]
-    assert key not in {c["key"] for c in result["created"] + result["updated"] + result["cancelled"]}
+    assert key not in {
+        c["key"] for c in result["created"] + result["updated"] + result["cancelled"]
+    }
     assert {e["id"]: e for e in live_events(workspace, live_program)} == before
+
+
+def test_a_tls_own_rows_under_program_events_are_kept(
+    staff_roster: gspread.Spreadsheet,
+    workspace: Workspace,
+    live_program: str,
+    connect_as: Callable[[str], Workspace],
+) -> None:
+    from tst_sheets.calendar.team_tab import OWN_ROWS
+
+    team = sample_program().active_teams()[0]
+    book_id = next(
+        f.id for f in list_program_files(workspace) if f.label("tstTeamId") == team.team_id
+    )
+    tab = connect_as(team.tl_email).sheets.client.open_by_key(book_id).worksheet("Program Events")
+    rows = tab.get_all_values()
+    marker = next(i for i, row in enumerate(rows, start=1) if row[0] == OWN_ROWS)
+    own = ["2026-12-10", "3:30 PM", "Our book club", "In person", "Library"]
+    tab.update([own], f"A{marker + 2}", value_input_option=ValueInputOption.raw)
+    _delete_event_rows(staff_roster, 0.01)  # the program's rows shrink by one
+    assert run("calendar").exit_code == 0
+    after = tab.get_all_values()
+    assert own in after, "the TL's row is still there"
+    assert after.index(own) > next(i for i, row in enumerate(after) if row[0] == OWN_ROWS)
+    assert len([r for r in after if any(r)]) == len(
+        [r for r in rows if any(r)]
+    )  # one less, one more

@@ -1,9 +1,10 @@
 """Each team's Program Events tab: the events its people are invited to, as RAW text rows
-(Date | Time | Event | Mode | Location / Link), and those rows read back."""
+(Date | Time | Event | Mode | Location / Link), then a marker row; what a TL types below the
+marker is theirs and is kept, moved down when the program's rows grow."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ PROGRAM_EVENTS_TAB = "Program Events"
 PROGRAM_EVENTS_HEADER = ["Date", "Time", "Event", "Mode", "Location / Link"]
 MEET_PLACEHOLDER = "Google Meet (link in the invitation)"
 EVENT_COLUMNS = len(PROGRAM_EVENTS_HEADER)  # the service-owned range A:E
+OWN_ROWS = "↓ Your own events go below this line: the service keeps them."
 
 
 def _clock(moment: datetime) -> str:
@@ -54,10 +56,26 @@ def program_event_row(event: DesiredEvent, link: str | None = None) -> list[str]
 def program_event_rows(
     desired: Sequence[DesiredEvent], team_id: str, links: Mapping[str, str] | None = None
 ) -> list[list[str]]:
-    """The rows of one team's Program Events tab: the events its people are invited to."""
+    """The program's rows of one team's Program Events tab: the events its people are
+    invited to, by date."""
     links = links or {}
     rows = [program_event_row(e, links.get(e.key)) for e in desired if team_id in e.teams]
     return sorted(rows, key=lambda row: (row[0], row[1], row[2]))
+
+
+def tab_rows(program_rows: Sequence[list[str]], own: Sequence[list[str]] = ()) -> list[list[str]]:
+    """The whole tab under its header: the program's rows, the marker, the TL's own rows."""
+    marker = [OWN_ROWS] + [""] * (EVENT_COLUMNS - 1)
+    return [*program_rows, marker, *own]
+
+
+def own_rows(current: Sequence[list[str]], titles: Collection[str]) -> list[list[str]]:
+    """What a TL typed: the rows below the marker. A tab from before the marker: the rows
+    that name no program event (an event's title in column C)."""
+    for index, row in enumerate(current):
+        if row[0] == OWN_ROWS:
+            return list(current[index + 1 :])
+    return [row for row in current if any(row) and row[2] not in titles]
 
 
 def meet_link(item: Mapping[str, Any]) -> str | None:

@@ -18,7 +18,7 @@ Nothing changed → 1 Calendar read, 0 Calendar writes, 0 Sheets writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -38,7 +38,9 @@ from tst_sheets.calendar.team_tab import (
     PROGRAM_EVENTS_TAB,
     event_rows,
     meet_link,
+    own_rows,
     program_event_rows,
+    tab_rows,
 )
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.attendance import AttendanceSync, sync_attendance
@@ -153,12 +155,19 @@ def refresh_team_tabs(
     links: Mapping[str, str],
     dry_run: bool,
     findings: list[Finding],
+    titles: Collection[str] = (),
 ) -> list[str]:
-    """Rewrite each team's rows that differ; a failed write is a finding for that team only."""
+    """Rewrite each team's rows that differ, keeping the TL's own rows below the program's;
+    a failed write is a finding for that team only. ``titles``: every event title the
+    program has used (to tell a TL's rows on a tab from before the marker)."""
     updated: list[str] = []
+    known = {*titles, *(e.title for e in desired)}
     for team_id, tabs in reads.items():
-        rows = program_event_rows(desired, team_id, links)
-        if tabs.program_events is None or tabs.program_events == rows:
+        if tabs.program_events is None:
+            continue
+        own = own_rows(tabs.program_events, known)
+        rows = tab_rows(program_event_rows(desired, team_id, links), own)
+        if tabs.program_events == rows:
             continue
         try:
             if dry_run or write_program_events(ws, tabs, rows):
@@ -245,7 +254,10 @@ def sync_program(
         result.cancelled, result.events = applied.cancelled, applied.events
         applied_findings = applied.findings
     links = {key: link for key, item in result.events.items() if (link := meet_link(item))}
-    result.team_tabs_updated = refresh_team_tabs(ws, desired, reads, links, dry_run, findings)
+    titles = [str(item.get("summary", "")) for item in existing]
+    result.team_tabs_updated = refresh_team_tabs(
+        ws, desired, reads, links, dry_run, findings, titles
+    )
     result.findings = [*row_findings, *findings, *target.findings, *applied_findings]
     result.calls = ws.counter.since(before)
     return result

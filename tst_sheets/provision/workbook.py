@@ -8,6 +8,7 @@ from typing import Any
 
 from tst_sheets.calendar.events import desired_events
 from tst_sheets.calendar.team_tab import program_event_rows as rows_for
+from tst_sheets.calendar.team_tab import tab_rows
 from tst_sheets.model import Program, Team
 from tst_sheets.templates import WorkbookTemplate, render_create
 
@@ -53,7 +54,7 @@ def start_here_rows(program: Program, team: Team, template: WorkbookTemplate) ->
 def program_event_rows(program: Program, team: Team) -> list[list[str]]:
     """The team's Program Events rows, exactly as the calendar job writes them."""
     desired, _ = desired_events(program, {team.team_id: [team.tl_email]})
-    return rows_for(desired, team.team_id)
+    return tab_rows(rows_for(desired, team.team_id))
 
 
 def team_rows(template: WorkbookTemplate, team: Team) -> list[list[str]]:
