@@ -277,7 +277,7 @@ def _fix(ws: Workspace, seen: _Seen) -> tuple[list[Access], list[Access]]:
             if access.kind == "calendar":
                 ws.calendar.delete_acl(access.file_id, access.permission_id)
             else:
-                ws.drive.delete_permission(access.file_id, access.permission_id)
+                drive_files.remove_permission(ws, access.file_id, access.permission_id)
             removed.append(access)
         except GoogleError as error:
             kept.append(access.model_copy(update={"kept_because": f"removal failed: {error}"}))

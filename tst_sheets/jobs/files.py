@@ -182,6 +182,16 @@ def lay_out(
     once(lambda: ws.sheets.batch_update(book_id, requests), applied, ws.policy)
 
 
+def remove_permission(ws: Workspace, file_id: str, permission_id: str) -> None:
+    """``permissions.delete``; a 404 (gone already: a retry after a lost answer, or removed
+    by hand meanwhile) is what was wanted."""
+    try:
+        ws.drive.delete_permission(file_id, permission_id)
+    except GoogleError as error:
+        if error.status != 404:
+            raise
+
+
 def set_labels(ws: Workspace, file_id: str, props: Mapping[str, str | None]) -> None:
     """One Drive metadata write (a None value removes the key)."""
     ws.drive.update_file(file_id, {"appProperties": dict(props)})

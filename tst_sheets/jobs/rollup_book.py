@@ -122,7 +122,7 @@ def share(
         if perm.role == "owner" or perm.inherited:  # drive members keep the drive's access
             continue
         if perm.type != "user" or wanted.get(perm.email) != perm.role:
-            ws.drive.delete_permission(book_id, perm.id)
+            drive_files.remove_permission(ws, book_id, perm.id)
     for email, role in sorted(wanted.items()):
         if not any(p.email == email and p.at_least(role) for p in perms):
             message = rollup_message(program, role)

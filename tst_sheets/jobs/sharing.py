@@ -52,7 +52,7 @@ def apply_plan(
     ``files.update`` (the grant record; sharing locked where it can be), then the creates.
     ``record`` False: a file whose grant record this plan does not keep."""
     for grant in plan.remove:
-        ws.drive.delete_permission(file.id, grant.permission_id)
+        drive_files.remove_permission(ws, file.id, grant.permission_id)
     body: dict[str, Any] = {}
     changes = granted_changes(file.app_properties, plan.granted) if record else {}
     if changes:
