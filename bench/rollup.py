@@ -20,7 +20,6 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,62 +28,18 @@ from gspread.exceptions import APIError, GSpreadException
 from rich.console import Console
 from rich.table import Table
 
+from bench.cohort import ADMIN, AS_OF, bench_program, program_settings, type_season
 from tst_sheets.config import Settings
-from tst_sheets.demo.planted import MistakeKind
-from tst_sheets.demo.sample import sample_program, sample_teams
-from tst_sheets.demo.season import write_typing
-from tst_sheets.demo.typist import plan_team
 from tst_sheets.emulator import start_in_thread
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
 from tst_sheets.model import Program, Team
-from tst_sheets.templates import load_template
 from tst_sheets.workspace import Workspace, connect
 
-AS_OF = date(2026, 11, 23)
 GOOGLE_PER_MINUTE = 60
-SCHOOLS = "schools.example.edu"
-NAIVE_USER = "maya.thompson@tst.example.org"  # program staff: may open every workbook
+NAIVE_USER = ADMIN  # program staff: may open every workbook
 console = Console(width=140)
-
-
-# --- the cohort ----------------------------------------------------------------------------------
-
-
-def bench_program(n: int) -> Program:
-    """N teams modelled on the 12 sample teams, each with its own TL and principal."""
-    base = sample_program()
-    samples = sample_teams()
-    coaches = [c.email for c in base.coaches]
-    teams = []
-    for i in range(n):
-        s = samples[i % len(samples)].team
-        teams.append(
-            s.model_copy(
-                update={
-                    "team_id": f"T{i + 1:02d}",
-                    "school": f"{s.school} #{i // len(samples) + 1}",
-                    "tl_email": f"tl{i + 1:02d}@{SCHOOLS}",
-                    "principal_email": f"principal{i + 1:02d}@{SCHOOLS}",
-                    "coach_email": coaches[i % len(coaches)],
-                    "sheet_url": "",
-                    "row": None,
-                }
-            )
-        )
-    return base.model_copy(update={"teams": teams})
-
-
-def mistakes(i: int) -> tuple[MistakeKind, ...]:
-    """The mistakes real teams make, spread over the cohort."""
-    spread: list[tuple[int, int, MistakeKind]] = [
-        (5, 1, "missed_month"),
-        (7, 2, "short_coaching"),
-        (11, 3, "formula_in_date"),
-        (13, 4, "goal_without_target"),
-    ]
-    return tuple(kind for every, at, kind in spread if i % every == at)
 
 
 def build_cohort(settings: Settings, n: int) -> tuple[str, dict[str, str], Program]:
@@ -92,12 +47,7 @@ def build_cohort(settings: Settings, n: int) -> tuple[str, dict[str, str], Progr
     program = bench_program(n)
     roster_id = init_roster(ws, program=program).roster_spreadsheet_id
     books = {r.team_id: r.spreadsheet_id for r in provision(ws, roster_id).created}
-    samples = sample_teams()
-    template = load_template("team_workbook")
-    for i, team in enumerate(program.teams):
-        sample = samples[i % len(samples)].model_copy(update={"team": team})
-        typing = plan_team(sample, program, AS_OF, mistakes(i), template=template)
-        write_typing(connect(settings, team.tl_email), books[team.team_id], typing)
+    type_season(settings, program, books)
     return roster_id, books, program
 
 
@@ -273,9 +223,7 @@ def main() -> None:
         running = start_in_thread(Path(tmp) / "bench.db")
         try:
             # generous retries: under quota a request may wait out most of a minute
-            settings = Settings(
-                target="local", emulator_url=running.url, max_attempts=60, retry_deadline_s=600
-            )
+            settings = program_settings(running.url, max_attempts=60, retry_deadline_s=600)
             console.print(f"Building {n} teams (provision + a season typed by each TL)…")
             started = time.perf_counter()
             roster_id, books, program = build_cohort(settings, n)

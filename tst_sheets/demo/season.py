@@ -33,7 +33,7 @@ from tst_sheets.demo.sample import sample_program, sample_teams
 from tst_sheets.demo.typist import plan_team
 from tst_sheets.model import Program
 from tst_sheets.templates import load_template
-from tst_sheets.workspace import Workspace, add_calls
+from tst_sheets.workspace import Workspace, add_calls, once
 
 # --- typing it ----------------------------------------------------------------------------------
 
@@ -85,6 +85,13 @@ def write_typing(tl: Workspace, book: str, typing: TeamTyping) -> dict[str, dict
     before = tl.calls()
     data = {item["range"]: item["values"] for item in typing.data}
     tl.sheets.values_batch_update(book, data, raw=False)
-    if typing.requests:
-        tl.sheets.batch_update(book, typing.requests)
+    if typing.requests:  # tabs deleted by mistake: gone already after a lost answer?
+        doomed = {r["deleteSheet"]["sheetId"] for r in typing.requests if "deleteSheet" in r}
+
+        def applied() -> dict[str, object] | None:
+            sheets = tl.sheets.get(book, "sheets.properties.sheetId").get("sheets", [])
+            left = {s["properties"]["sheetId"] for s in sheets}
+            return None if doomed & left else {}
+
+        once(lambda: tl.sheets.batch_update(book, typing.requests), applied, tl.policy)
     return tl.counter.since(before)

@@ -111,9 +111,10 @@ class EmulatorApp:
     def _control(self, request: Request) -> Response:
         path, method = request.path, request.method
         if path == "/_emulator/stats" and method == "GET":
-            return json_response(self.stats.snapshot())
+            return json_response({**self.stats.snapshot(), "knobs": dict(self.gate.outcomes)})
         if path == "/_emulator/stats" and method == "DELETE":
             self.stats.reset()
+            self.gate.outcomes = dict.fromkeys(self.gate.outcomes, 0)
             return json_response({})
         if path == "/_emulator/knobs" and method == "GET":
             return json_response(self.knobs.as_dict())

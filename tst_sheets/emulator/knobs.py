@@ -53,6 +53,8 @@ class Gate:
         self._lock = threading.Lock()
         self._windows: dict[tuple[str, str, str], deque[float]] = defaultdict(deque)
         self._rng = random.Random(knobs.seed)
+        # what the knobs did: faults before a write, answers lost after one, quota refusals
+        self.outcomes: dict[str, int] = {"faulted": 0, "lost": 0, "quota": 0}
 
     def reseed(self) -> None:
         self._rng = random.Random(self.knobs.seed)
@@ -63,6 +65,7 @@ class Gate:
             time.sleep(self.knobs.latency_ms / 1000.0)
         with self._lock:
             if self.knobs.fault_rate > 0 and self._rng.random() < self.knobs.fault_rate:
+                self.outcomes["faulted"] += 1
                 raise server_error(api, 500 if self._rng.random() < 0.5 else 503)
             self._check_quota(api, user, kind)
 
@@ -76,6 +79,7 @@ class Gate:
             if self._rng.random() >= self.knobs.lost_answer_rate:
                 return None
             pick = self._rng.random()
+            self.outcomes["lost"] += 1
         if pick < 0.5:
             return "drop"
         return "500" if pick < 0.75 else "503"
@@ -110,6 +114,7 @@ class Gate:
             while window and now - window[0] >= self.knobs.quota_window_s:
                 window.popleft()
             if len(window) >= limit:
+                self.outcomes["quota"] += 1
                 raise quota_exceeded(api, scope, kind)
         for scope, limit in limits.items():
             if limit:
