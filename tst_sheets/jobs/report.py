@@ -178,7 +178,7 @@ def _find_or_create(
     if mine:
         return sorted(mine, key=lambda f: (f.created_time, f.id))[0].id, False
     props = {
-        **labels(KIND, program.name, tpl.report.name, tpl.report.version),
+        **labels(KIND, program.name, tpl.report.name, tpl.report.version, year=program.year),
         "tstAsOf": day.isoformat(),
     }
     body = render_create(
