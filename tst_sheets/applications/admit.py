@@ -34,13 +34,15 @@ class Admission(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
 
 
-def plan_admission(read: RosterRead) -> Admission:
+def plan_admission(read: RosterRead, used: Iterable[str] = ()) -> Admission:
+    """``used``: Team IDs of earlier years (their archived workbooks'), never given again."""
     program = read.program
     out = Admission(applications=list(program.applications))
     by_school = {_school_key(t.school, t.tl_email): t for t in program.teams}
     taken = {t.team_id.lower() for t in program.teams} | {
         a.team_id.lower() for a in program.applications if a.team_id
     }
+    taken |= {u.lower() for u in used if u}
     next_row = _first_free_row(read)
     for index, app in enumerate(program.applications):
         if app.decision != "Accepted" or year_of(app, program) != program.year or app.team_id:

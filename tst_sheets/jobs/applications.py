@@ -2,9 +2,9 @@
 against the program's rules, and accepted applications turned into Teams rows.
 
 Calls: ``applications`` reads the roster (1 values.batchGet; 2 more when the roster has no
-Applications tab) and writes nothing. Provision's admission adds 1 values.batchUpdate of the
-roster (the new Teams rows and their Team ID cells) when an accepted application is new, 0
-otherwise.
+Applications tab) and writes nothing. Provision's admission adds, when an accepted
+application is new, 1 Drive files.list (the Team IDs of earlier years) and 1 values.batchUpdate
+of the roster (the new Teams rows and their Team ID cells); 0 calls otherwise.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from tst_sheets.applications.admit import plan_admission
 from tst_sheets.applications.check import ApplicationCheck, TabPlace, check_applications
 from tst_sheets.applications.rules import load_application_rules
 from tst_sheets.jobs.common import roster_id_of
+from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.roster import read_roster, roster_template, write_cells
 from tst_sheets.model import AutoCamel, Finding, spreadsheet_url
+from tst_sheets.model.files import all_of_program
 from tst_sheets.reading.roster import RosterRead
 from tst_sheets.workspace import Workspace
 
@@ -59,8 +61,13 @@ def check_roster_applications(ws: Workspace, roster_id: str | None = None) -> Ap
 
 def admit_applications(ws: Workspace, read: RosterRead, dry_run: bool) -> RosterRead:
     """Provision's first step: accepted applications of this school year become Teams rows
-    (1 roster write, none when nothing is new). The roster as it reads after that write."""
+    (1 roster write, none when nothing is new; then 1 Drive read too, so no Team ID of an
+    earlier year is given again). The roster as it reads after that write."""
     admission = plan_admission(read)
+    if admission.teams:
+        files = list_program_files(ws)
+        used = [f.team_id for f in all_of_program(files, read.program.name, "team")]
+        admission = plan_admission(read, used)
     if admission.cells and not dry_run:
         write_cells(ws, read.program.roster_id, admission.cells)
     program = read.program.model_copy(
