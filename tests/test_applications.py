@@ -254,3 +254,11 @@ def test_applications_costs_one_roster_read(workspace: Workspace, demo_roster: s
     ]
     assert result.calls["sheets"] == {"read": 1, "write": 0}
     assert result.calls["drive"] == {"read": 0, "write": 0}
+
+
+def test_a_roster_made_before_there_were_applications_reads_without_a_finding() -> None:
+    template = roster_template_offline()
+    titles = {t.key: t.title for t in template.tabs if t.key != "applications"}
+    read = parse_roster("R1", {}, template, titles)
+    assert "Applications" not in {f.tab for f in read.findings}
+    assert read.program.applications == []

@@ -51,18 +51,23 @@ def plan_admission(read: RosterRead, used: Iterable[str] = ()) -> Admission:
         if known is not None:  # staff made the team by hand: recorded, nothing added
             _record(read, out, index, known.team_id)
             continue
-        if not (app.school and app.tl_email and app.tl_name) or next_row is None:
+        if not admissible(app) or next_row is None:
             out.findings.append(_not_admitted(program, read, app))
             continue
         team_id = next_team_id(taken)
         taken.add(team_id.lower())
-        team = _team(app, team_id, next_row)
+        team = team_of(app, team_id, next_row)
         out.teams.append(team)
         out.cells.update(_row_cells(read, team))
         _record(read, out, index, team_id)
         out.findings.append(_admitted(program, read, app, team))
         next_row += 1
     return out
+
+
+def admissible(app: Application) -> bool:
+    """Enough to be a Teams row: its school and its TL."""
+    return bool(app.school and app.tl_email and app.tl_name)
 
 
 def next_team_id(taken: Iterable[str]) -> str:
@@ -91,7 +96,8 @@ def _first_free_row(read: RosterRead) -> int | None:
     return max(read.tab_rows.get("teams", 0), layout.header.row + 1) + 1
 
 
-def _team(app: Application, team_id: str, row: int) -> Team:
+def team_of(app: Application, team_id: str, row: int | None = None) -> Team:
+    """The Teams row an accepted application becomes (Active, in its first program year)."""
     return Team(
         team_id=team_id,
         school=app.school,

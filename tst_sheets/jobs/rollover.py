@@ -8,7 +8,8 @@
 2. the new roster (found by its labels ``tstKind=roster`` + ``tstYear``, else made once):
    the year pattern's dates and events, the same settings, coaches and program calendar, the
    continuing teams in their next Program Year with last year's workbook linked, and the
-   applications made for the new year. From then on jobs find it, not last year's;
+   applications made for the new year (the accepted ones its Teams rows already, under Team
+   IDs no earlier year used). From then on jobs find it, not last year's;
 3. each of last year's workbooks made read-only for everyone but staff (each grant on the
    file stronger than reader downgraded), then moved to the archive and labelled
    ``tstArchived`` + ``tstYear`` in one ``files.update``;
@@ -68,8 +69,8 @@ class RosterRef(AutoCamel):
 
 class RolloverResult(AutoCamel):
     """``--json``: ``{"fromYear", "toYear", "dryRun", "changed", "roster", "events",
-    "continuing", "finishing", "applicationsCarried", "archiveFolder", "archived", "frozen",
-    "provisioned", "shared", "findings", "calls"}``."""
+    "continuing", "admitted", "finishing", "applicationsCarried", "archiveFolder", "archived",
+    "frozen", "provisioned", "shared", "findings", "calls"}``."""
 
     from_year: str = ""
     to_year: str
@@ -78,6 +79,7 @@ class RolloverResult(AutoCamel):
     roster: RosterRef = Field(default_factory=RosterRef)
     events: int = 0
     continuing: list[CarriedTeam] = Field(default_factory=list)
+    admitted: list[CarriedTeam] = Field(default_factory=list)
     finishing: list[str] = Field(default_factory=list)
     applications_carried: int = 0
     archive_folder: str = ""
@@ -198,11 +200,14 @@ def _last_roster(run: _Run, files: Sequence[DriveFile], roster_id: str | None) -
 def _plan(run: _Run, program: Program, files: Sequence[DriveFile], first: int) -> NextYear:
     settings = run.ws.settings
     books = {k: v.id for k, v in drive_files.team_books(files, program).items()}
+    used = [f.team_id for f in all_of_program(list(files), program.name, "team")]
     years = load_application_rules(settings.templates_dir).program_years
-    plan = next_year(program, load_year_pattern(settings.templates_dir), first, years, books)
+    pattern = load_year_pattern(settings.templates_dir)
+    plan = next_year(program, pattern, first, years, books, used)
     result = run.result
     result.events = len(plan.program.events)
     result.continuing, result.finishing = plan.continuing, plan.finishing
+    result.admitted = plan.admitted
     result.applications_carried = plan.applications
     return plan
 

@@ -1,15 +1,17 @@
 """Next school year's roster from last year's (pure): the year pattern's dates and events,
 the same people and settings, the continuing teams in their next program year with last
-year's workbook linked, and the applications made for the new year."""
+year's workbook linked, and the applications made for the new year: those already accepted
+become Teams rows now, under Team IDs no earlier year used (the rest wait for staff)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, Field
 
+from tst_sheets.applications.admit import admissible, next_team_id, team_of
 from tst_sheets.calendar.school_year import YearPattern
-from tst_sheets.model import AutoCamel, Finding, Program, Team, cell_link
+from tst_sheets.model import Application, AutoCamel, Finding, Program, Team, cell_link
 from tst_sheets.model.a1 import id_from_url, spreadsheet_url
 from tst_sheets.model.years import year_label
 
@@ -26,6 +28,7 @@ class CarriedTeam(AutoCamel):
 class NextYear(BaseModel):
     program: Program
     continuing: list[CarriedTeam] = Field(default_factory=list)
+    admitted: list[CarriedTeam] = Field(default_factory=list)
     finishing: list[str] = Field(default_factory=list)
     applications: int = 0
     findings: list[Finding] = Field(default_factory=list)
@@ -37,9 +40,10 @@ def next_year(
     first_year: int,
     years_offered: int,
     books: Mapping[str, str],
+    used: Iterable[str] = (),
 ) -> NextYear:
     """``books``: team id (lower) → last year's workbook id, for a team whose Sheet cell is
-    empty."""
+    empty; ``used``: Team IDs of earlier years' workbooks."""
     fresh = pattern.program(old.name, first_year)
     out = NextYear(program=fresh)
     teams: list[Team] = []
@@ -67,6 +71,8 @@ def next_year(
         if a.school_year == label and not a.team_id
     ]
     out.applications = len(apps)
+    taken = {t.team_id for t in old.teams} | {a.team_id for a in old.applications} | set(used)
+    apps = [_admit(app, taken, teams, out) for app in apps]
     out.program = fresh.model_copy(
         update={
             "timezone": old.timezone,
@@ -79,6 +85,17 @@ def next_year(
         }
     )
     return out
+
+
+def _admit(app: Application, taken: set[str], teams: list[Team], out: NextYear) -> Application:
+    """An application accepted for the new year: a Teams row of the new roster now."""
+    if app.decision != "Accepted" or not admissible(app):
+        return app
+    team_id = next_team_id(t for t in taken if t)
+    taken.add(team_id)
+    teams.append(team_of(app, team_id))
+    out.admitted.append(CarriedTeam(team_id=team_id, school=app.school, program_year=1))
+    return app.model_copy(update={"team_id": team_id})
 
 
 def _carried(team: Team, books: Mapping[str, str]) -> Team:

@@ -31,6 +31,8 @@ def render_rollover(console: Console, result: RolloverResult) -> None:
         for team in result.continuing:
             table.add_row(team.team_id, team.school, str(team.program_year), team.previous_sheet)
         console.print(table)
+    for team in result.admitted:
+        console.print(f"Accepted application: {team.team_id} {team.school} (program year 1)")
     if result.finishing:
         console.print(f"Finishing (not carried over): {', '.join(result.finishing)}")
     _archived(console, result)
