@@ -204,6 +204,9 @@ def test_an_application_naming_3_members_gets_findings_at_its_cells_and_provisio
     # next year's applications are checked against next year's deadline
     assert checked["Chico Mendes Elementary"]["schoolYear"] == "2027-28"
 
+    text = CliRunner().invoke(app, ["applications"]).output
+    assert "Applications!J5: Marquette Elementary: 3 other faculty named" in text
+
     type_rows(staff, demo_roster, "O4", [["Accepted"]])  # staff accept the eligible one
     before = read_roster(workspace, demo_roster).program
     result = provision(workspace, demo_roster)

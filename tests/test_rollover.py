@@ -109,6 +109,10 @@ def test_rollover_dry_run_json_lists_what_it_would_do_and_writes_nothing(
     assert OFFICE not in lowered  # staff keep edit access
     assert [f["title"] for f in plan["frozen"]] == ["TST 2026-27 roll-up (final)"]
     assert sum(c["write"] for c in plan["calls"].values()) == 0
+    shown = CliRunner().invoke(app, ["rollover", "--to", "2027-28", "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert "Rollover 2026-27 → 2027-28 (dry run: nothing written)" in shown.output
+    assert "New roster would be created" in shown.output and "T04" in shown.output
     after = {f.id: (f.name, f.app_properties, f.parents) for f in list_program_files(workspace)}
     assert after == before
 
@@ -174,6 +178,12 @@ def test_rollover_makes_next_years_roster_archives_last_year_read_only_and_a_sec
         if e.get("status") != "cancelled"
     }
     assert {"fall-training-2026", "fall-training-2027"} <= live
+
+    # the next roll-up is next year's own; last year's final one stays as it was
+    fresh = rollup(workspace, as_of=date(2027, 9, 1), write=True)
+    assert fresh.rollup_spreadsheet_id != final.id and fresh.teams == 3
+    assert labels_of(workspace, fresh.rollup_spreadsheet_id).year == "2027-28"
+    assert labels_of(workspace, final.id).name == "TST 2026-27 roll-up (final)"
 
     again = rollover(workspace, "2027-28")
     assert not again.changed and writes(again) == 0
