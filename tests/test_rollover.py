@@ -225,3 +225,14 @@ def test_a_killed_rollover_converges_to_the_same_end(
     tl = connect(settings, identity=last_year.program.teams[0].tl_email)
     with pytest.raises(GoogleError):
         tl.sheets.values_update(last_year.books["T01"], "Meetings!A5", [["x"]])
+
+
+def test_a_rollover_to_a_year_already_left_behind_changes_nothing(
+    last_year: LastYear, workspace: Workspace, service_env: Settings
+) -> None:
+    rollover(workspace, "2027-28")
+    before = {f.id: f.app_properties for f in list_program_files(workspace)}
+    out = CliRunner().invoke(app, ["rollover", "--to", "2026-27"])
+    assert out.exit_code == 2
+    assert "has a 2027-28 roster already" in out.output
+    assert {f.id: f.app_properties for f in list_program_files(workspace)} == before

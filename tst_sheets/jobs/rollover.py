@@ -115,6 +115,7 @@ def rollover(
         raise ConfigError(f"--to {to!r} is not a school year: write it like 2027-28.")
     run = _Run(ws, year_label(first), dry_run)
     files = drive_files.list_program_files(ws)
+    _not_behind(run, files)
     found = _new_roster(run, files)
     leftovers = _leftovers(run, files)
     if found is None or leftovers:
@@ -132,6 +133,17 @@ def rollover(
     return result
 
 
+def _not_behind(run: _Run, files: Sequence[DriveFile]) -> None:
+    """A rollover to a year the program has already left behind would undo the next one."""
+    rosters = all_of_program(list(files), run.program_name, "roster")
+    later = sorted({r.year for r in rosters if r.year > run.result.to_year})
+    if later:
+        raise ConfigError(
+            f"The program has a {later[-1]} roster already: a rollover to "
+            f"{run.result.to_year} would archive it. Nothing was changed."
+        )
+
+
 def _new_roster(run: _Run, files: Sequence[DriveFile]) -> DriveFile | None:
     rosters = all_of_program(list(files), run.program_name, "roster")
     mine = [r for r in rosters if r.year == run.result.to_year and not r.archived]
@@ -139,12 +151,13 @@ def _new_roster(run: _Run, files: Sequence[DriveFile]) -> DriveFile | None:
 
 
 def _leftovers(run: _Run, files: Sequence[DriveFile]) -> list[DriveFile]:
-    """Last year's files not archived yet: the program's own of another school year."""
+    """Last year's files not archived yet: the program's own of an earlier school year (no
+    year: made before files had years)."""
     return [
         f
         for kind in YEAR_KINDS
         for f in all_of_program(list(files), run.program_name, kind)
-        if not f.archived and f.year != run.result.to_year
+        if not f.archived and f.year < run.result.to_year
     ]
 
 
@@ -166,8 +179,7 @@ def _from_last_year(
         )
     plan = _plan(run, program, files, first)
     run.result.findings += read.findings + plan.findings
-    mine = [f for f in leftovers if f.kind == "rollup"]
-    for book in mine:
+    for book in (f for f in leftovers if f.kind == "rollup"):
         _freeze(run, book, program)
     _roster(run, found, plan)
     for book in (f for f in leftovers if f.kind == "team"):
