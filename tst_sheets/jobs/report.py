@@ -37,11 +37,12 @@ from tst_sheets.model.program import zone
 from tst_sheets.model.status import Overall
 from tst_sheets.rollup.grid import Grid, new_grid
 from tst_sheets.rollup.impact import ProgramImpact, impact_grid, program_impact
-from tst_sheets.rollup.impact_years import YearOverYear, add_year_section
+from tst_sheets.rollup.impact_years import YearOverYear, add_year_section, year_rows
 from tst_sheets.rollup.inputs import RollupInput, TeamView
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
 from tst_sheets.templates import render_create
+from tst_sheets.templates.cells import Value
 from tst_sheets.workspace import Workspace
 
 KIND = "report"
@@ -68,6 +69,9 @@ class ReportResult(AutoCamel):
     program: ProgramImpact
     teams: list[TeamImpact] = Field(default_factory=list)
     year_over_year: YearOverYear | None = None
+    year_rows: list[list[Value]] = Field(
+        default_factory=list, exclude=True, description="The year over year as the tab shows it."
+    )
     shared_with: list[str] = Field(default_factory=list)
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
 
@@ -112,6 +116,7 @@ def report(
             for v in teams
         ],
         year_over_year=years,
+        year_rows=year_rows(tpl.impact, years) if years else [],
         shared_with=sorted(people),
         calls=ws.counter.since(before),
     )

@@ -9,8 +9,6 @@ from rich.table import Table
 from tst_sheets.cli.render.common import calls_text
 from tst_sheets.jobs.report import ReportResult
 from tst_sheets.model import GoalProgress
-from tst_sheets.rollup.impact_years import YearOverYear, year_rows
-from tst_sheets.rollup.template import load_rollup_template
 from tst_sheets.templates.cells import Percent, Value
 
 
@@ -62,15 +60,13 @@ def render_report(console: Console, result: ReportResult) -> None:
             f"{item.teams_on_track} of {item.teams}",
         )
     console.print(kept)
-    if result.year_over_year is not None:
-        _years(console, result.year_over_year)
+    if result.year_rows:
+        _years(console, result.year_rows)
     console.print(f"API calls: {calls_text(result.calls)}")
 
 
-def _years(console: Console, yoy: YearOverYear) -> None:
-    """The same rows as the report's own section (its words from the template)."""
-    words = load_rollup_template().impact
-    rows = year_rows(words, yoy)
+def _years(console: Console, rows: list[list[Value]]) -> None:
+    """The same rows as the report's own section: title, headers, one row per measure."""
     table = Table(title=str(rows[0][0]))
     for header in rows[1]:
         table.add_column(str(header))
