@@ -60,6 +60,7 @@ def test_the_report_shows_each_goal_against_its_target_and_the_commitments_kept(
         "tstProgram": "TST",
         "tstTemplate": "impact_report",
         "tstVersion": "1",
+        "tstYear": "2026-27",
         "tstAsOf": "2027-02-01",
     }
     assert [t.team_id for t in result.teams] == ["T01", "T02", "T03"]

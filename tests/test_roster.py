@@ -173,8 +173,11 @@ def test_the_rendered_roster_reads_back_as_the_program(template: WorkbookTemplat
         ]
     read = parse_roster("R1", grids, template)
     assert read.findings == []
-    ignored = {"roster_id", "teams", "events", "roster_tabs"}
+    ignored = {"roster_id", "teams", "events", "roster_tabs", "applications"}
     assert read.program.model_dump(exclude=ignored) == program.model_dump(exclude=ignored)
+    assert [a.model_dump(exclude={"row", "cells"}) for a in read.program.applications] == [
+        a.model_dump(exclude={"row", "cells"}) for a in program.applications
+    ]
     assert read.program.roster_tabs["attendance"] == template.tab("attendance").sheet_id
     assert [t.team_id for t in read.program.teams] == [t.team_id for t in program.teams]
     assert [e.model_dump(exclude={"row", "cells"}) for e in read.program.events] == [

@@ -100,6 +100,7 @@ def test_roster_and_rollup_templates_load() -> None:
         "events",
         "attendance",
         "observations",
+        "applications",
     ]
     assert roster.tab("teams").headers() == [
         "Team ID",
@@ -113,6 +114,9 @@ def test_roster_and_rollup_templates_load() -> None:
         "Coach Email",
         "Status",
         "Sheet",
+        "Program Year",
+        "Continuing",
+        "Last Year's Sheet",
     ]
     assert roster.tab("teams").column("sheet").owner == "service"
     assert roster.tab("events").headers() == [

@@ -1,10 +1,11 @@
 """What reconciling the program calendar would do: match by deterministic id, patch only the
-fields that changed, cancel what the roster dropped (pure)."""
+fields that changed, cancel what the roster dropped (pure). Events of an earlier school year
+(before the roster's year begins, e.g. after a rollover) are the calendar's history: kept."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -119,12 +120,15 @@ def plan_changes(
     desired: Sequence[DesiredEvent],
     existing: Sequence[Mapping[str, Any]],
     held: Collection[str] = (),
+    since: date | None = None,
 ) -> CalendarPlan:
     """Match by deterministic id, diff, and cancel what the roster dropped (but not the
     ``held`` keys, whose rows could not be read this time: those stay as they are).
 
     An event carrying a key but another id (made by hand, or before a program rename) is
     cancelled and recreated under the deterministic id, so later runs match by id alone.
+    An event starting before ``since`` that the roster does not name is an earlier year's:
+    neither cancelled nor weighed by the mass-change guard.
     """
     by_id = {str(item.get("id")): item for item in existing}
     plan = CalendarPlan()
@@ -148,12 +152,23 @@ def plan_changes(
     for item in existing:
         if item.get("status") == "cancelled":
             continue
+        if since and str(item.get("id")) not in matched and _starts_before(item, since):
+            continue
         plan.live += 1
         plan.guests += len(_attendee_map(item.get("attendees")))
         if str(item.get("id")) not in matched and event_key(item) not in held:
             plan.cancel.append(dict(item))
             plan.guests_removed += len(_attendee_map(item.get("attendees")))
     return plan
+
+
+def _starts_before(item: Mapping[str, Any], day: date) -> bool:
+    start = item.get("start") or {}
+    text = str(start.get("date") or start.get("dateTime") or "")[:10]
+    try:
+        return date.fromisoformat(text) < day
+    except ValueError:
+        return False
 
 
 def change(event: DesiredEvent, fields: Iterable[str] = ()) -> EventChange:

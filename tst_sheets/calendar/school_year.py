@@ -16,12 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tst_sheets.config import DEFAULT_TEMPLATES
 from tst_sheets.model import EventKind, EventMode, EventSpec, Program
+from tst_sheets.model.years import FIRST_MONTH, first_year_of
 
 PATTERN_FILE = "school_year.yaml"
 _DAY = re.compile(r"^(\d{2})-(\d{2})(?: (\d{1,2}):(\d{2}))?$")
 _NTH = re.compile(r"^(\d)(?:st|nd|rd|th) (\w+)$", re.IGNORECASE)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-FIRST_MONTH = 7  # July to December: the first calendar year of a school year
+__all__ = ["FIRST_MONTH", "EventPattern", "YearPattern", "first_year_of", "load_year_pattern"]
 
 
 class EventPattern(BaseModel):
@@ -73,11 +74,6 @@ class YearPattern(BaseModel):
 def load_year_pattern(directory: Path | None = None) -> YearPattern:
     path = Path(directory or DEFAULT_TEMPLATES) / PATTERN_FILE
     return YearPattern.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-def first_year_of(day: date) -> int:
-    """The first calendar year of the school year a day falls in (July starts a new one)."""
-    return day.year if day.month >= FIRST_MONTH else day.year - 1
 
 
 def _year(month: int, first_year: int) -> int:

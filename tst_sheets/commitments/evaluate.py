@@ -47,7 +47,9 @@ def context_for(
 def evaluate(
     record: TeamRecord, team: Team, program: Program, as_of: date, commitments: CommitmentSet
 ) -> TeamStatus:
-    """Every commitment for one team as of a date: statuses, figures and every finding."""
+    """Every commitment for one team as of a date (those of its program year): statuses,
+    figures and every finding."""
+    commitments = commitments.for_year(team.program_year)
     ctx = context_for(record, team, program, as_of, commitments)
     statuses = [c.rule.check(c, ctx) for c in commitments.commitments]
     parsed = [

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tst_sheets.commitments.attendance import AttendanceRule
 from tst_sheets.commitments.base import Owner
@@ -54,6 +54,11 @@ class Commitment(BaseModel):
     owner: Owner
     severity: Severity
     rule: Rule
+    # The program years it applies to (1, 2 = the optional second year); empty: every year.
+    years: list[int] = Field(default_factory=list)
+
+    def applies_to(self, program_year: int) -> bool:
+        return not self.years or program_year in self.years
 
 
 class CommitmentSet(BaseModel):
@@ -65,6 +70,21 @@ class CommitmentSet(BaseModel):
     school_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
     finding_labels: dict[str, str] = Field(default_factory=dict)
     commitments: list[Commitment]
+
+    @model_validator(mode="after")
+    def _one_per_year(self) -> CommitmentSet:
+        """An id may repeat (a second year's own version) only for years none other has."""
+        for year in range(1, 1 + max((y for c in self.commitments for y in c.years), default=1)):
+            ids = [c.id for c in self.commitments if c.applies_to(year)]
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:
+                raise ValueError(f"commitments {twice} apply twice to program year {year}")
+        return self
+
+    def for_year(self, program_year: int) -> CommitmentSet:
+        """The commitments a team in its ``program_year`` keeps (each id at most once)."""
+        mine = [c for c in self.commitments if c.applies_to(program_year)]
+        return self.model_copy(update={"commitments": mine})
 
     def get(self, commitment_id: str) -> Commitment:
         return next(c for c in self.commitments if c.id == commitment_id)

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 
 from tst_sheets.calendar.school_year import load_year_pattern
-from tst_sheets.model import Coach, DateRange, Program, Team, TeamState
+from tst_sheets.model import Application, Coach, DateRange, NamedMember, Program, Team, TeamState
 
 DATA = Path(__file__).parent / "data" / "sample_program.yaml"
 
@@ -124,7 +124,38 @@ def sample_program(name: str = "TST", templates: Path | None = None) -> Program:
         coaches=sample_coaches(),
         teams=[t.team for t in sample_teams()] + [_team(withdrawn, "Withdrawn")],
         events=load_year_pattern(templates).events_for(start.year),
+        applications=sample_applications(),
     )
+
+
+def sample_applications() -> list[Application]:
+    """Next school year's applications, as staff would have them on the roster."""
+    out = []
+    for row in _data()["applications"]:
+        names = [text.partition("|")[0].strip() for text in row["members"]]
+        submitted = date.fromisoformat(row["submitted"])
+        tl_agreed, principal_agreed = row["agreed"]
+        out.append(
+            Application(
+                row=0,
+                submitted=submitted,
+                school=row["school"],
+                tl_name=row["tl"],
+                tl_email=school_email(row["tl"]),
+                tl_years_teaching=row["tl_years"],
+                principal_name=row["principal"],
+                principal_email=school_email(row["principal"]),
+                vision=row["vision"],
+                focus_area=row["focus"],
+                members=[NamedMember(name=n, email=school_email(n)) for n in names],
+                tl_agreed=tl_agreed,
+                principal_agreed=principal_agreed,
+                coach_email=coach_email(row["coach"]),
+                school_year=str(row["school_year"]),
+                decision=row["decision"] or "Pending",
+            )
+        )
+    return out
 
 
 def team_tab_rows(sample: SampleTeam) -> list[list[str]]:

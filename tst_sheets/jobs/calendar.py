@@ -51,6 +51,7 @@ from tst_sheets.jobs.reader import TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster, record_setting
 from tst_sheets.model import Finding, Program, Team, cell_link
 from tst_sheets.model.a1 import absolute_range_name, id_from_url
+from tst_sheets.model.years import first_year_of, window_start
 from tst_sheets.workspace import Workspace
 
 RecordCalendar = Callable[[str], None]
@@ -236,7 +237,8 @@ def sync_program(
     if target.created and record is not None and not dry_run:
         record(target.calendar_id)  # at once: the marker covers a crash before this line
     existing = target.existing or []
-    plan = plan_changes(desired, existing, program.held_events)
+    since = window_start(first_year_of(program.school_year_start))  # last year's stay
+    plan = plan_changes(desired, existing, program.held_events, since)
     result = CalendarResult(
         calendar_id=target.calendar_id, dry_run=dry_run, program=program, listed=existing
     )

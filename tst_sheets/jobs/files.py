@@ -20,6 +20,7 @@ from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.files import (
+    ARCHIVED,
     FOLDER_MIME,
     SPREADSHEET_MIME,
     Permission,
@@ -111,7 +112,8 @@ def list_program_files(ws: Workspace) -> list[DriveFile]:
 
 
 def find_roster(ws: Workspace, files: Sequence[DriveFile] | None = None) -> str:
-    """The program's roster by its Drive labels (when no id is given)."""
+    """The program's roster by its Drive labels (when no id is given): this year's, the one
+    with the latest ``tstYear`` (last year's is archived by the rollover)."""
     program = ws.settings.program
     listed = list(files) if files is not None else list_program_files(ws)
     found = of_program(listed, program, "roster")
@@ -120,7 +122,13 @@ def find_roster(ws: Workspace, files: Sequence[DriveFile] | None = None) -> str:
             f"No roster for program {program!r}: run `tst-sheets init`, "
             "or set TST_ROSTER_ID (or pass --roster)."
         )
-    return found[0].id
+    return latest(found).id
+
+
+def latest(files: Sequence[DriveFile]) -> DriveFile:
+    """The file of the latest school year (no year: the oldest), the first made among equals."""
+    oldest_first = sorted(files, key=lambda f: (f.created_time, f.id))
+    return max(oldest_first, key=lambda f: f.year)  # "2027-28" > "2026-27" > ""
 
 
 def owner_shares_only(ws: Workspace) -> bool:
@@ -135,31 +143,42 @@ def create_labelled(ws: Workspace, body: Mapping[str, Any], props: Mapping[str, 
     """A new spreadsheet in the program's home: ONE Drive create carrying its labels (and,
     where Google allows it, sharing kept to the owner), then ONE batchUpdate laying out every
     tab of ``body`` (a ``spreadsheets.create`` body)."""
-    home = program_home(ws)
-    parents = [home.folder_id] if home.folder_id else []
     title = str(body["properties"]["title"])
-    lock = False if owner_shares_only(ws) else None
-    made = once(
-        lambda: ws.drive.create_file(
-            title, SPREADSHEET_MIME, parents, props, writers_can_share=lock
-        ),
-        lambda: find_labelled(ws, props),
-        ws.policy,
-    )
+    made = _create_once(ws, title, SPREADSHEET_MIME, props)
     lay_out(
         ws, made.id, layout_requests(body), [str(s["properties"]["title"]) for s in body["sheets"]]
     )
     return made.id
 
 
+def create_folder_labelled(ws: Workspace, name: str, props: Mapping[str, str]) -> str:
+    """A new folder in the program's home (e.g. a year's archive), found by its labels
+    after a lost answer like every create."""
+    return _create_once(ws, name, FOLDER_MIME, props).id
+
+
+def _create_once(ws: Workspace, title: str, mime: str, props: Mapping[str, str]) -> DriveFile:
+    """ONE Drive create in the home; after an ambiguous answer, the file its labels find."""
+    home = program_home(ws)
+    parents = [home.folder_id] if home.folder_id else []
+    lock = False if owner_shares_only(ws) and mime == SPREADSHEET_MIME else None
+    return once(
+        lambda: ws.drive.create_file(title, mime, parents, props, writers_can_share=lock),
+        lambda: find_labelled(ws, props),
+        ws.policy,
+    )
+
+
 def find_labelled(ws: Workspace, props: Mapping[str, str]) -> DriveFile | None:
-    """The oldest live file carrying every one of ``props`` (1 Drive read), if any."""
+    """The oldest live file carrying every one of ``props`` (1 Drive read), if any; last
+    year's archived files are not this year's."""
     terms = [
         f"appProperties has {{ key='{k}' and value='{_quoted(v)}' }}" for k, v in props.items()
     ]
     home = program_home(ws)
     found = ws.drive.list_files(" and ".join([*terms, "trashed = false"]), drive_id=home.drive_id)
-    return min(found, key=lambda f: (f.created_time, f.id)) if found else None
+    live = [f for f in found if not f.archived or ARCHIVED in props]
+    return min(live, key=lambda f: (f.created_time, f.id)) if live else None
 
 
 def _quoted(value: str) -> str:

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from tst_sheets.calendar.school_year import first_year_of, load_year_pattern
 from tst_sheets.jobs import files as drive_files
+from tst_sheets.jobs.files import latest
 from tst_sheets.jobs.roster import roster_template
 from tst_sheets.model import AutoCamel, Program, spreadsheet_url, today
 from tst_sheets.model.files import labels, of_program
@@ -39,7 +40,7 @@ def init_roster(
     name = program_name or (program.name if program else ws.settings.program)
     files = drive_files.list_program_files(ws)
     found = of_program(files, name, "roster")
-    roster_id = found[0].id if found else _create_roster(ws, program or _new_program(ws, name))
+    roster_id = latest(found).id if found else create_roster(ws, program or _new_program(ws, name))
     return InitResult(
         roster_spreadsheet_id=roster_id,
         url=spreadsheet_url(roster_id),
@@ -54,11 +55,12 @@ def _new_program(ws: Workspace, name: str) -> Program:
     return load_year_pattern(ws.settings.templates_dir).program(name, first_year_of(day))
 
 
-def _create_roster(ws: Workspace, program: Program) -> str:
+def create_roster(ws: Workspace, program: Program) -> str:
     """Shared with Staff Emails (not those the shared drive already lets in), whom it records
-    as granted by the service, so provision keeps the roster's sharing in step with them."""
+    as granted by the service, so provision keeps the roster's sharing in step with them.
+    Labelled with its school year, so jobs find this year's roster and not last year's."""
     template = roster_template(ws)
-    props = labels("roster", program.name, template.name, template.version)
+    props = labels("roster", program.name, template.name, template.version, year=program.year)
     inherited = drive_files.inherited_permissions(ws)
     plan = plan_sharing(ROSTER, roster_people(program), set(), inherited, program, ws.identity)
     record = {k: v for k, v in granted_changes({}, plan.granted).items() if v}

@@ -31,10 +31,12 @@ from pydantic import Field
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs import sharing
+from tst_sheets.jobs.applications import admit_applications
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import Progress, read_team, tab_key
 from tst_sheets.jobs.roster import read_roster, write_cells
+from tst_sheets.jobs.starting_members import first_members
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
@@ -93,7 +95,9 @@ class _Run:
 
     def labels(self, team: Team) -> dict[str, str]:
         tpl = self.template
-        return labels("team", self.program.name, tpl.name, tpl.version, team.team_id)
+        return labels(
+            "team", self.program.name, tpl.name, tpl.version, team.team_id, self.program.year
+        )
 
 
 def provision(
@@ -107,6 +111,7 @@ def provision(
     before = ws.calls()
     drive_files.program_home(ws)  # a service account with nowhere to create stops here
     roster = read_roster(ws, roster_id_of(ws, roster_id), ("program", "teams"), "provision")
+    roster = admit_applications(ws, roster, dry_run)  # accepted applications become teams
     run = _Run(ws, roster, dry_run)
     files = drive_files.list_program_files(ws)
     books = _team_books(run, files)
@@ -241,7 +246,8 @@ def _create(run: _Run, team: Team) -> DriveFile:
     """ONE Drive create (labels and the sharing record in it), ONE batchUpdate laying out every
     tab, then one permission per person."""
     props = run.labels(team)
-    wanted = wanted_people(run.program, team, None, run.today)
+    members, record = first_members(run.ws, run.program, team, run.template)
+    wanted = wanted_people(run.program, team, record, run.today)
     inherited = drive_files.inherited_permissions(run.ws)
     plan = plan_sharing(team.team_id, wanted, set(), inherited, run.program, run.ws.identity)
     run.result.findings += wanted.findings
@@ -252,9 +258,9 @@ def _create(run: _Run, team: Team) -> DriveFile:
         run.result.created.append(ref)
         run.result.shared += plan.create
         return DriveFile(id="", app_properties=props)
-    body = render_workbook(run.template, run.program, team, props)
-    record = {k: v for k, v in granted_changes({}, plan.granted).items() if v}
-    all_props = {**props, **record}
+    body = render_workbook(run.template, run.program, team, props, members)
+    granted = {k: v for k, v in granted_changes({}, plan.granted).items() if v}
+    all_props = {**props, **granted}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
     book = DriveFile(id=book_id, app_properties=all_props)
     run.result.created.append(

@@ -5,9 +5,13 @@ report and ``tstAsOf``): the roll-up's Impact tab (each team's SMART goal agains
 the share of teams on pace and met, the commitments kept) and an About tab. Program staff may
 open it, read-only; nobody else.
 
-Calls, for N active teams: the roster read + 1 values.batchGet per team + 1 Drive files.list;
-then a new report: 1 create and 1 labels write (``files.create_labelled``) + 1 batchUpdate
-+ 1 permission per staff member; a report already made for that date: 1 metadata read + 1
+Once the program has rolled over, its last section is the year over year (``report_years``):
+last school year beside this one, and the members who stayed on the continuing teams.
+
+Calls, for N active teams: the roster read + 1 values.batchGet per team + 1 Drive files.list
+(+ last year's roster and workbooks, 1 read each, after a rollover); then a new report: 1
+create and 1 labels write (``files.create_labelled``) + 1 batchUpdate + 1 permission per
+staff member; a report already made for that date: 1 metadata read + 1
 batchUpdate (rewritten in place) and sharing put right only where it differs.
 """
 
@@ -25,6 +29,7 @@ from tst_sheets.jobs.collect import locate_books, team_status
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
 from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.reader import Progress, read_teams
+from tst_sheets.jobs.report_years import year_over_year
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.model import AutoCamel, DriveFile, GoalProgress, Program, spreadsheet_url
 from tst_sheets.model.files import labels, of_program
@@ -32,10 +37,12 @@ from tst_sheets.model.program import zone
 from tst_sheets.model.status import Overall
 from tst_sheets.rollup.grid import Grid, new_grid
 from tst_sheets.rollup.impact import ProgramImpact, impact_grid, program_impact
+from tst_sheets.rollup.impact_years import YearOverYear, add_year_section, year_rows
 from tst_sheets.rollup.inputs import RollupInput, TeamView
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
 from tst_sheets.templates import render_create
+from tst_sheets.templates.cells import Value
 from tst_sheets.workspace import Workspace
 
 KIND = "report"
@@ -51,7 +58,8 @@ class TeamImpact(AutoCamel):
 
 class ReportResult(AutoCamel):
     """``--json``: ``{"reportSpreadsheetId", "url", "title", "asOf", "created", "program",
-    "teams", "sharedWith", "calls"}``."""
+    "teams", "yearOverYear", "sharedWith", "calls"}`` (``yearOverYear`` null before the first
+    rollover)."""
 
     report_spreadsheet_id: str
     url: str
@@ -60,6 +68,10 @@ class ReportResult(AutoCamel):
     created: bool
     program: ProgramImpact
     teams: list[TeamImpact] = Field(default_factory=list)
+    year_over_year: YearOverYear | None = None
+    year_rows: list[list[Value]] = Field(
+        default_factory=list, exclude=True, description="The year over year as the tab shows it."
+    )
     shared_with: list[str] = Field(default_factory=list)
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
 
@@ -78,8 +90,9 @@ def report(
     tpl = load_rollup_template(ws.settings.templates_dir)
     commitments = load_commitments(ws.settings.templates_dir / "commitments.yaml")
     inp = _input(ws, program, day, commitments, progress)
-    grids = report_grids(inp, tpl)
     files = list_program_files(ws)
+    years = year_over_year(ws, inp, tpl.impact, files)
+    grids = report_grids(inp, tpl, years)
     book_id, created = _find_or_create(ws, program, tpl, day, files)
     layout = _initial_layout(tpl) if created else rollup_book.read_layout(ws, book_id)
     rollup_book.write(ws, book_id, grids, layout, tpl)
@@ -102,6 +115,8 @@ def report(
             )
             for v in teams
         ],
+        year_over_year=years,
+        year_rows=year_rows(tpl.impact, years) if years else [],
         shared_with=sorted(people),
         calls=ws.counter.since(before),
     )
@@ -141,10 +156,16 @@ def report_people(program: Program) -> dict[str, str]:
     return {e: r for e, r in staff.items() if not allowed or program.email_allowed(e)}
 
 
-def report_grids(inp: RollupInput, tpl: RollupTemplate) -> list[Grid]:
-    """The report's tabs: the Impact tab, then its About (as of when, from what, how)."""
+def report_grids(
+    inp: RollupInput, tpl: RollupTemplate, years: YearOverYear | None = None
+) -> list[Grid]:
+    """The report's tabs: the Impact tab (last, the year over year once there is a last
+    year), then its About (as of when, from what, how)."""
     teams = sorted(inp.teams, key=lambda v: v.team.team_id)
-    return [impact_grid(inp, tpl, teams, links=False), _about(inp, tpl)]
+    impact = impact_grid(inp, tpl, teams, links=False)
+    if years is not None:
+        add_year_section(impact, tpl.impact, years)
+    return [impact, _about(inp, tpl)]
 
 
 def _about(inp: RollupInput, tpl: RollupTemplate) -> Grid:
@@ -178,7 +199,7 @@ def _find_or_create(
     if mine:
         return sorted(mine, key=lambda f: (f.created_time, f.id))[0].id, False
     props = {
-        **labels(KIND, program.name, tpl.report.name, tpl.report.version),
+        **labels(KIND, program.name, tpl.report.name, tpl.report.version, year=program.year),
         "tstAsOf": day.isoformat(),
     }
     body = render_create(

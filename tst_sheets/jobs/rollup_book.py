@@ -43,7 +43,7 @@ def find_or_create(
     mine = of_program(list(files), program.name, KIND)
     if mine:
         return find(program, mine), False
-    props = labels(KIND, program.name, tpl.workbook.name, tpl.workbook.version)
+    props = labels(KIND, program.name, tpl.workbook.name, tpl.workbook.version, year=program.year)
     title = tpl.workbook.title.format(program=program.name)
     body = render_create(tpl.workbook, title, {}, props, time_zone=program.timezone)
     return drive_files.create_labelled(ws, body, props), True

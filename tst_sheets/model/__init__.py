@@ -2,6 +2,7 @@
 say, and the program's files in Drive."""
 
 from tst_sheets.model.a1 import cell_link, spreadsheet_url
+from tst_sheets.model.applications import Application, Decision, NamedMember
 from tst_sheets.model.camel import AutoCamel, Camel
 from tst_sheets.model.files import DriveFile, Permission
 from tst_sheets.model.findings import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Severity
@@ -49,6 +50,7 @@ __all__ = [
     "SEVERITY_ORDER",
     "SEVERITY_WORDS",
     "STATUS_ORDER",
+    "Application",
     "Attendance",
     "AutoCamel",
     "Camel",
@@ -57,6 +59,7 @@ __all__ = [
     "CommitmentStatus",
     "DataPoint",
     "DateRange",
+    "Decision",
     "DriveFile",
     "EventKind",
     "EventMode",
@@ -66,6 +69,7 @@ __all__ = [
     "GoalProgress",
     "Meeting",
     "Member",
+    "NamedMember",
     "Observation",
     "Permission",
     "PrincipalCheckIn",

@@ -1,9 +1,12 @@
 """The program's files in Drive as the service sees them: labels, permissions, who owns what.
 
 Every file the service makes carries a stable key in Drive ``appProperties`` (and the same
-keys as spreadsheet developerMetadata): ``tstKind`` (roster, team, rollup, report),
-``tstProgram``, ``tstTeamId``, ``tstTemplate``, ``tstVersion`` and, for a dated file (the
-Impact Report), ``tstAsOf``. Files are found by these, never by name.
+keys as spreadsheet developerMetadata): ``tstKind`` (roster, team, rollup, report; after a
+rollover rollup_final, and archive for the archive folder), ``tstProgram``, ``tstTeamId``,
+``tstTemplate``, ``tstVersion``, ``tstYear`` (the school year it serves, "2026-27"; files
+made before there were years have none) and, for a dated file (the Impact Report),
+``tstAsOf``. A rollover marks last year's roster and workbooks ``tstArchived``: no job
+finds them as the program's own any more. Files are found by these, never by name.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ from pydantic.alias_generators import to_camel
 
 from tst_sheets.model.a1 import spreadsheet_url
 
-LABEL_KEYS = ("tstKind", "tstProgram", "tstTeamId", "tstTemplate", "tstVersion", "tstAsOf")
+LABEL_KEYS = (
+    "tstKind",
+    "tstProgram",
+    "tstTeamId",
+    "tstTemplate",
+    "tstVersion",
+    "tstYear",
+    "tstAsOf",
+    "tstArchived",
+)
+ARCHIVED = "tstArchived"  # last year's: kept, read-only, found by no job as this year's
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
@@ -103,6 +116,15 @@ class DriveFile(BaseModel):
         return self.label("tstTeamId")
 
     @property
+    def year(self) -> str:
+        """The school year the file serves ("" : made before files had years)."""
+        return self.label("tstYear")
+
+    @property
+    def archived(self) -> bool:
+        return bool(self.label(ARCHIVED))
+
+    @property
     def version(self) -> int:
         text = self.label("tstVersion")
         return int(text) if text.isdigit() else 0
@@ -113,7 +135,7 @@ class DriveFile(BaseModel):
 
 
 def labels(
-    kind: str, program: str, template: str, version: int, team_id: str = ""
+    kind: str, program: str, template: str, version: int, team_id: str = "", year: str = ""
 ) -> dict[str, str]:
     """The stable key a file carries, as appProperties and as developerMetadata."""
     out = {
@@ -124,8 +146,16 @@ def labels(
     }
     if team_id:
         out["tstTeamId"] = team_id
+    if year:
+        out["tstYear"] = year
     return out
 
 
 def of_program(files: list[DriveFile], program: str, kind: str) -> list[DriveFile]:
+    """The program's live files of a kind: last year's (archived by a rollover) are not."""
+    return [f for f in all_of_program(files, program, kind) if not f.archived]
+
+
+def all_of_program(files: list[DriveFile], program: str, kind: str) -> list[DriveFile]:
+    """Every file of the program of a kind, archived ones too."""
     return [f for f in files if f.kind == kind and f.label("tstProgram") == program]

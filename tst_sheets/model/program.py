@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field
 
 from tst_sheets.model.a1 import cell_link
+from tst_sheets.model.applications import Application
+from tst_sheets.model.years import label_of
 
 TeamState = Literal["Active", "Paused", "Withdrawn"]
 EventKind = Literal[
@@ -78,6 +80,11 @@ class Team(BaseModel):
     coach_email: str = ""
     status: TeamState = "Active"
     sheet_url: str = ""
+    program_year: int = Field(default=1, description="1, or 2 in the optional second year.")
+    continuing: bool | None = Field(
+        default=None, description="Staff's word that the team goes on next year (rollover)."
+    )
+    previous_sheet_url: str = Field(default="", description="Last year's workbook, if any.")
     row: int | None = Field(default=None, description="Roster row (1-based) this team came from.")
 
 
@@ -139,6 +146,7 @@ class Program(BaseModel):
     held_events: list[str] = Field(default_factory=list)
     attendance: list[Attendance] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    applications: list[Application] = Field(default_factory=list)
     roster_tabs: dict[str, int] = Field(
         default_factory=dict, description="Roster tab key → its sheet id, for links to it."
     )
@@ -146,6 +154,11 @@ class Program(BaseModel):
     @property
     def school_year(self) -> DateRange:
         return DateRange(start=self.school_year_start, end=self.school_year_end)
+
+    @property
+    def year(self) -> str:
+        """The school year's name, e.g. "2026-27" (its files' ``tstYear`` label)."""
+        return label_of(self.school_year_start)
 
     def today(self) -> date:
         return today(self.timezone)

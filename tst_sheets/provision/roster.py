@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from tst_sheets.model import Coach, EventSpec, Program, Team
+from tst_sheets.model import Application, Coach, EventSpec, NamedMember, Program, Team
 from tst_sheets.model.a1 import absolute_range_name, rowcol_to_a1
 from tst_sheets.model.program import KIND_LABELS, MODE_LABELS
 from tst_sheets.reading.roster import RosterRead
@@ -68,6 +68,41 @@ def team_row(team: Team) -> dict[str, CellInput]:
         "coach_email": team.coach_email,
         "status": team.status,
         "sheet": team.sheet_url,
+        "program_year": team.program_year,
+        "continuing": {True: "Yes", False: "No", None: ""}[team.continuing],
+        "previous_sheet": team.previous_sheet_url,
+    }
+
+
+def _named(member: NamedMember) -> str:
+    return (
+        f"{member.name} <{member.email}>"
+        if member.name and member.email
+        else member.name or member.email
+    )
+
+
+def application_row(app: Application) -> dict[str, CellInput]:
+    """An Applications row as staff would type it (members one per line)."""
+    agreed = {True: "Yes", False: "No", None: ""}
+    return {
+        "submitted": app.submitted,
+        "school": app.school,
+        "tl_name": app.tl_name,
+        "tl_email": app.tl_email,
+        "tl_years_teaching": app.tl_years_teaching,
+        "principal_name": app.principal_name,
+        "principal_email": app.principal_email,
+        "vision": app.vision,
+        "focus_area": app.focus_area,
+        "members": "\n".join(_named(m) for m in app.members),
+        "tl_commitments": agreed[app.tl_agreed],
+        "principal_commitments": agreed[app.principal_agreed],
+        "school_year": app.school_year,
+        "coach_email": app.coach_email,
+        "decision": "" if app.decision == "Pending" else app.decision,
+        "team_id": app.team_id,
+        "notes": app.notes,
     }
 
 
@@ -91,6 +126,9 @@ def render_roster(
         "events": tab_rows(template.tab("events"), [event_row(e) for e in program.events]),
         "attendance": [],
         "observations": [],
+        "applications": tab_rows(
+            template.tab("applications"), [application_row(a) for a in program.applications]
+        ),
     }
     title = template.title.format(program=program.name)
     return render_create(template, title, content, metadata, time_zone=program.timezone)
@@ -134,13 +172,16 @@ def program_cells(read: RosterRead, template: WorkbookTemplate, program: Program
         if label_a1:
             read.program_rows += 1
             cells[label_a1] = template.tab("program").setting(key).label
-        cells[value_a1] = _cell_text(value)
+        cells[value_a1] = cell_text(value)
     tables = {
         "coaches": [coach_row(c) for c in program.coaches],
         "teams": [team_row(t) for t in program.teams],
         "events": [event_row(e) for e in program.events],
+        "applications": [application_row(a) for a in program.applications],
     }
     for key, rows in tables.items():
+        if key not in read.tabs:
+            continue  # a roster without the tab (made before it existed)
         cells.update(_table_cells(read, key, rows))
     return cells
 
@@ -155,11 +196,11 @@ def _table_cells(
         for column, value in row.items():
             a1 = read.cell(key, start + offset, column)
             if a1:
-                out[a1] = _cell_text(value)
+                out[a1] = cell_text(value)
     return out
 
 
-def _cell_text(value: CellInput) -> str:
+def cell_text(value: CellInput) -> str:
     if value is None:
         return ""
     if isinstance(value, date):

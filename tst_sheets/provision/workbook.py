@@ -1,15 +1,17 @@
 """A team workbook's content at creation: the Start Here facts, the Program Events rows and the
-TL's own row on the Team tab, in the one create body (pure)."""
+Team tab (the TL's own row, then the colleagues a team starts with: those its application
+named, or last year's members of a continuing team), in the one create body (pure)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tst_sheets.calendar.events import desired_events
 from tst_sheets.calendar.team_tab import program_event_rows as rows_for
 from tst_sheets.calendar.team_tab import tab_rows
-from tst_sheets.model import Program, Team
+from tst_sheets.model import Member, Program, TabRead, Team, TeamRecord
+from tst_sheets.model.a1 import column_letter
 from tst_sheets.templates import WorkbookTemplate, render_create
 
 TEMPLATE = "team_workbook"
@@ -57,21 +59,55 @@ def program_event_rows(program: Program, team: Team) -> list[list[str]]:
     return tab_rows(rows_for(desired, team.team_id))
 
 
-def team_rows(template: WorkbookTemplate, team: Team) -> list[list[str]]:
-    """The template's example row, then the TL (so the TL sees how to list the team)."""
+def team_rows(
+    template: WorkbookTemplate, team: Team, members: Sequence[Member] = ()
+) -> list[list[str]]:
+    """The template's example row, then the TL (so the TL sees how to list the team), then
+    the colleagues the team starts with."""
     tab = template.tab("team")
     examples = [[row.get(c.key, "") for c in tab.columns] for row in tab.example_rows]
     tl = {"name": team.tl_name, "email": team.tl_email, "role": "Teacher Liaison"}
-    return [*examples, [tl.get(c.key, "") for c in tab.columns]]
+    rows = [*examples, [tl.get(c.key, "") for c in tab.columns]]
+    for member in members:
+        values = {**member.model_dump(), "email": member.email or ""}
+        rows.append([str(values.get(c.key) or "") for c in tab.columns])
+    return rows
+
+
+def starting_record(
+    template: WorkbookTemplate, team: Team, people: Sequence[Member]
+) -> tuple[list[Member], TeamRecord]:
+    """The colleagues a new workbook starts with, placed on its Team tab below the example
+    and TL rows, and the record the sharing plan reads them from (as if read back)."""
+    tab = template.tab("team")
+    letters = {c.key: column_letter(i) for i, c in enumerate(tab.columns)}
+    first = 2 + len(tab.example_rows) + 1  # header, examples, the TL
+    placed = [
+        m.model_copy(
+            update={"row": first + i, "cells": {k: f"{v}{first + i}" for k, v in letters.items()}}
+        )
+        for i, m in enumerate(people)
+    ]
+    read = TabRead(
+        key="team", title=tab.title, sheet_id=tab.sheet_id, header_row=1, columns=letters
+    )
+    record = TeamRecord(
+        team_id=team.team_id, spreadsheet_id="", tabs={"team": read}, members=placed
+    )
+    return placed, record
 
 
 def render_workbook(
-    template: WorkbookTemplate, program: Program, team: Team, metadata: Mapping[str, str]
+    template: WorkbookTemplate,
+    program: Program,
+    team: Team,
+    metadata: Mapping[str, str],
+    members: Sequence[Member] = (),
 ) -> dict[str, Any]:
     """The team workbook's whole ``spreadsheets.create`` body."""
     content: dict[str, Any] = {
         "start_here": start_here_rows(program, team, template),
-        "team": team_rows(template, team),
+        "team": team_rows(template, team, members),
         "program_events": program_event_rows(program, team),
     }
     return render_create(

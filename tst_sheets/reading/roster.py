@@ -31,6 +31,7 @@ from tst_sheets.model.findings import ROSTER
 from tst_sheets.model.program import DEFAULT_TIMEZONE, KIND_LABELS, MODE_LABELS, today
 from tst_sheets.model.text import normalize
 from tst_sheets.reading.dates import parse_date
+from tst_sheets.reading.roster_applications import program_year, read_application
 from tst_sheets.reading.roster_read import AttendanceRow, RosterRead, TabLayout
 from tst_sheets.reading.roster_row import RosterRow, cell_at
 from tst_sheets.reading.values import CellValue, ParseError, as_text, is_blank, parse_email
@@ -79,7 +80,7 @@ def parse_roster(
     sheet_ids = sheet_ids or {t.key: t.sheet_id for t in template.tabs}
     reader = RosterReader(roster_id, template, titles, sheet_ids)
     for tab in template.tabs:
-        if tab.key not in grids or tab.key not in titles:
+        if (tab.key not in grids or tab.key not in titles) and not tab.optional:
             reader.flag(
                 tab.key,
                 None,
@@ -97,6 +98,7 @@ def parse_roster(
         tabs=reader.layouts,
         setting_rows=reader.setting_rows,
         program_rows=reader.program_rows,
+        tab_rows={key: len(grid) for key, grid in grids.items()},
     )
 
 
@@ -173,6 +175,7 @@ class RosterReader:
             held_events=self.held_events,
             attendance=self.rows(grids, "attendance", self.attendance),
             observations=self.rows(grids, "observations", self.observation),
+            applications=self.rows(grids, "applications", read_application),
             roster_tabs={key: self.sheet_ids[key] for key in self.titles if key in self.sheet_ids},
         )
 
@@ -366,6 +369,9 @@ class RosterReader:
             coach_email=row.email("coach_email"),
             status=status,
             sheet_url=row.text("sheet"),
+            program_year=program_year(row),
+            continuing=row.yes_no("continuing", default=None),
+            previous_sheet_url=row.text("previous_sheet"),
             row=row.number_1based,
         )
 

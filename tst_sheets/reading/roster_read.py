@@ -41,6 +41,9 @@ class RosterRead(BaseModel):
     tabs: dict[str, TabLayout] = Field(default_factory=dict)  # template tab key -> layout
     setting_rows: dict[str, int] = Field(default_factory=dict)  # setting key -> 0-based row
     program_rows: int = 0  # rows the Program tab holds (for appending a setting)
+    tab_rows: dict[str, int] = Field(
+        default_factory=dict, description="Template tab key → rows read (the last filled one)."
+    )
 
     def cell(self, tab_key: str, row: int, column_key: str) -> str | None:
         """The A1 range (with tab) of a column on a 1-based row, None if the column is gone."""

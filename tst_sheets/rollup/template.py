@@ -30,6 +30,24 @@ class ImpactWords(BaseModel):
     section_color: str
     bar: dict[str, Any]
     chart_title: str
+    years: YearWords = Field(default_factory=lambda: YearWords())
+
+
+class YearWords(BaseModel):
+    """The Impact Report's year-over-year section (see the YAML's ``impact.years``)."""
+
+    title: str = "Year over year: {last} and {this}"
+    headers: list[str] = Field(default_factory=lambda: ["Measure", "{last}", "{this}", "Change"])
+    rows: dict[str, str] = Field(
+        default_factory=lambda: {
+            "teams": "Impact Teams",
+            "with_target": "Teams with a SMART target",
+            "met": "Teams that met their target",
+            "completion": "{label}: completion",
+            "retention": "Impact Team members who stayed",
+        }
+    )
+    retention_note: str = "{stayed} of {members} members of {teams} continuing teams"
 
 
 class RollupTemplate(BaseModel):

@@ -86,6 +86,7 @@ class TabSpec(BaseModel):
     title: str
     aliases: list[str] = []
     owner: Owner = "team"
+    optional: bool = False  # a workbook without it is no finding (a tab added later)
     columns: list[ColumnSpec] = []
     example_rows: list[dict[str, str]] = []  # by column key
     layout: Layout = "table"

@@ -93,6 +93,26 @@ class Drive:
         execute(request)
 
     @google_call("drive")
+    def move_file(
+        self,
+        file_id: str,
+        add_parents: Sequence[str],
+        remove_parents: Sequence[str],
+        body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``files.update`` with ``addParents``/``removeParents``: the file moves (within its
+        shared drive), its metadata changed by ``body`` in the same call."""
+        request = self.resource.files().update(
+            fileId=file_id,
+            body=dict(body or {}),
+            addParents=",".join(add_parents),
+            removeParents=",".join(remove_parents),
+            fields="id",
+            **ALL_DRIVES,
+        )
+        execute(request)
+
+    @google_call("drive")
     def about(self, fields: str = "user(emailAddress),storageQuota") -> dict[str, Any]:
         """``about.get``: who the caller is, and its storage (a service account has none)."""
         reply: dict[str, Any] = execute(self.resource.about().get(fields=fields))
@@ -132,6 +152,14 @@ class Drive:
         )
         reply: dict[str, Any] = execute(request)
         return str(reply.get("id", ""))
+
+    @google_call("drive")
+    def update_permission(self, file_id: str, permission_id: str, role: str) -> None:
+        """``permissions.update`` of one permission's role (e.g. writer → reader)."""
+        request = self.resource.permissions().update(
+            fileId=file_id, permissionId=permission_id, body={"role": role}, **ALL_DRIVES
+        )
+        execute(request)
 
     @google_call("drive")
     def delete_permission(self, file_id: str, permission_id: str) -> None:

@@ -9,6 +9,7 @@ from rich.table import Table
 from tst_sheets.cli.render.common import calls_text
 from tst_sheets.jobs.report import ReportResult
 from tst_sheets.model import GoalProgress
+from tst_sheets.templates.cells import Percent, Value
 
 
 def _share(part: int, whole: int) -> str:
@@ -59,4 +60,22 @@ def render_report(console: Console, result: ReportResult) -> None:
             f"{item.teams_on_track} of {item.teams}",
         )
     console.print(kept)
+    if result.year_rows:
+        _years(console, result.year_rows)
     console.print(f"API calls: {calls_text(result.calls)}")
+
+
+def _years(console: Console, rows: list[list[Value]]) -> None:
+    """The same rows as the report's own section: title, headers, one row per measure."""
+    table = Table(title=str(rows[0][0]))
+    for header in rows[1]:
+        table.add_column(str(header))
+    for row in rows[2:]:
+        table.add_row(*(_text(v) for v in row))
+    console.print(table)
+
+
+def _text(value: Value) -> str:
+    if isinstance(value, Percent):
+        return f"{value.value:.0%}"
+    return "" if value is None else str(value)
