@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-Api = Literal["sheets", "drive", "calendar"]
-APIS: tuple[Api, ...] = ("sheets", "drive", "calendar")
+Api = Literal["sheets", "drive", "calendar", "gmail"]
+APIS: tuple[Api, ...] = ("sheets", "drive", "calendar", "gmail")
 _READ_POSTS = (":batchGetByDataFilter", ":getByDataFilter")
 
 
@@ -20,6 +20,8 @@ def classify(method: str, url: str) -> tuple[Api, Literal["read", "write"]]:
         api: Api = "sheets"
     elif "/calendar/" in path:
         api = "calendar"
+    elif "/gmail/" in path:
+        api = "gmail"
     else:
         api = "drive"
     is_read = method.upper() == "GET" or path.endswith(_READ_POSTS)
@@ -37,7 +39,8 @@ class CallCounter:
             self._counts[key] += 1
 
     def snapshot(self) -> dict[str, dict[str, int]]:
-        """``{"sheets": {"read": n, "write": n}, "drive": {...}, "calendar": {...}}``."""
+        """``{"sheets": {"read": n, "write": n}, "drive": {...}, "calendar": {...}, "gmail":
+        {...}}``."""
         with self._lock:
             return {
                 api: {kind: self._counts[(api, kind)] for kind in ("read", "write")} for api in APIS
