@@ -70,6 +70,7 @@ class Section(AutoCamel):
     lines: list[Line] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
+    teams: list[Line] = Field(default_factory=list, description="coach: the caseload")
     behind: list[Line] = Field(default_factory=list, description="coach: who is behind")
     events: list[Upcoming] = Field(default_factory=list)
     link: Line | None = None  # e.g. the roll-up

@@ -67,7 +67,7 @@ def about(digest: Digest, program: str, sender: str) -> str:
         else ""
     )
     return (
-        f"About this email: every Monday morning {program} sends you one email with what needs "
+        f"Every Monday morning {program} sends you one email with what needs "
         f"your attention this week ({what}). {when}{fix} To stop these emails, reply with "
         f'"unsubscribe" (or write to {sender}) and program staff will take you off the list.'
     )
@@ -89,7 +89,7 @@ def as_text(digest: Digest, program: str, sender: str) -> str:
     for section in digest.sections:
         out += text_section(section)
     if digest.first:
-        out += [about(digest, program, sender), ""]
+        out += [f"About this email: {about(digest, program, sender)}", ""]
     out += ["--", footer(digest, program, sender)]
     return "\n".join(out) + "\n"
 
@@ -99,7 +99,8 @@ def text_section(section: Section) -> list[str]:
     out += [text_line(line) for line in section.lines]
     blocks: list[tuple[str, list[str]]] = [
         ("Changed since last week", [text_change(c) for c in section.changes]),
-        ("Behind", [text_line(b) for b in section.behind]),
+        ("Your teams, most urgent first", [f"- {text_line(t)}" for t in section.teams]),
+        ("Behind", [f"- {text_line(b)}" for b in section.behind]),
         ("To do, most urgent first", [text_item(n, i) for n, i in enumerate(section.items, 1)]),
         ("Coming up", [f"- {event_text(e)}" for e in section.events]),
     ]
@@ -162,6 +163,7 @@ def html_section(section: Section) -> str:
     out = [f'<h2 style="font-size:16px;margin:20px 0 8px">{escape(section.title)}</h2>']
     out += [f"<p>{html_line(line)}</p>" for line in section.lines]
     out += html_list("Changed since last week", section.changes, html_change)
+    out += html_list("Your teams, most urgent first", section.teams, html_line)
     out += html_list("Behind", section.behind, html_line)
     out += html_list("To do, most urgent first", section.items, html_item, ordered=True)
     out += html_list("Coming up", section.events, lambda e: escape(event_text(e)))

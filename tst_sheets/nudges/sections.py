@@ -175,7 +175,8 @@ def coach_section(ctx: Context, email: str, teams: Sequence[Team]) -> Section:
     return Section(
         role="coach",
         title=f"Your caseload: {len(teams)} team{'s' * (len(teams) != 1)}",
-        lines=[Line(text=counts_text(ctx.statuses[t.team_id].overall for t in teams)), *caseload],
+        lines=[Line(text=counts_text(ctx.statuses[t.team_id].overall for t in teams) + ".")],
+        teams=caseload,
         changes=ctx.changes(ordered),
         behind=behind,
         events=ctx.events(email, days=COACH_EVENT_DAYS, kinds=["roundtable"], limit=2),
