@@ -37,11 +37,13 @@ from tst_sheets.jobs.common import roster_id_of, today_of
 from tst_sheets.jobs.rollup import rollup
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.jobs.sent_log import LogTab, read_log, write_log, write_row
-from tst_sheets.model import AutoCamel
+from tst_sheets.model import AutoCamel, Program
 from tst_sheets.nudges import (
     Digest,
     DigestInputs,
     LogRow,
+    Plan,
+    SentLog,
     build_digests,
     digest_message,
     message_id,
@@ -135,18 +137,7 @@ def notify(
     program = read_roster(ws, roster_id, NEEDS, "notify").program
     today = today_of(ws, program)
     day = as_of or today
-    rolled = rollup(ws, roster_id, day, write=False)
-    tab = read_log(ws, roster_id)
-    plan = build_digests(
-        DigestInputs(
-            program=program,
-            statuses=rolled.statuses,
-            as_of=day,
-            commitments=load_commitments(ws.settings.templates_dir / "commitments.yaml"),
-            log=tab.sent_log,
-            rollup_url=rolled.url,
-        )
-    )
+    plan, tab = this_week(ws, roster_id, program, day)
     result = NotifyResult(
         as_of=day,
         week=plan.week,
@@ -157,23 +148,7 @@ def notify(
     )
     if day != today and not dry_run:
         result.note = f"{day} is not today ({today}): a what-if; nothing was sent."
-    now = datetime.now(UTC)
-    outbox: list[Outgoing] = []
-    pending: list[Outgoing] = []
-    for digest in plan.digests:
-        earlier = tab.sent_log.this_week(digest.to, plan.week)
-        if earlier is not None and earlier.state == "sent":
-            result.already_sent.append(digest.to)
-            continue
-        out = outgoing(ws, program.name, digest, now, earlier)
-        (pending if earlier is not None else outbox).append(out)
-    found = look_in_sent(ws, [o.mid for o in pending], since(o.row for o in pending))
-    for out in pending:
-        if out.mid.lower() in found:
-            out.row.state = "sent"
-            result.messages.append(out.report("found sent", found[out.mid.lower()]))
-        else:
-            outbox.append(out)
+    pending, outbox = sort_out(ws, program.name, plan, tab.sent_log, result)
     if result.dry_run:
         result.messages += [o.report("would send") for o in outbox]
     else:
@@ -183,11 +158,55 @@ def notify(
     return result
 
 
+def this_week(ws: Workspace, roster_id: str, program: Program, day: date) -> tuple[Plan, LogTab]:
+    """Every person's digest, from the roll-up's statuses (reading only the workbooks that
+    changed since it ran, writing nothing) and the sent log."""
+    rolled = rollup(ws, roster_id, day, write=False)
+    tab = read_log(ws, roster_id)
+    inputs = DigestInputs(
+        program=program,
+        statuses=rolled.statuses,
+        as_of=day,
+        commitments=load_commitments(ws.settings.templates_dir / "commitments.yaml"),
+        log=tab.sent_log,
+        rollup_url=rolled.url,
+    )
+    return build_digests(inputs), tab
+
+
+def sort_out(
+    ws: Workspace, program: str, plan: Plan, log: SentLog, result: NotifyResult
+) -> tuple[list[Outgoing], list[Outgoing]]:
+    """(pending, outbox): the digests an earlier run logged but did not mark sent, and those
+    to send now. Logged ``sent``: already sent. Pending and found in the Sent mail: sent."""
+    now = datetime.now(UTC)
+    outbox: list[Outgoing] = []
+    pending: list[Outgoing] = []
+    for digest in plan.digests:
+        earlier = log.this_week(digest.to, plan.week)
+        if earlier is not None and earlier.state == "sent":
+            result.already_sent.append(digest.to)
+            continue
+        out = outgoing(ws, program, digest, now, earlier)
+        (pending if earlier is not None else outbox).append(out)
+    found = look_in_sent(ws, [o.mid for o in pending], since(o.row for o in pending))
+    for out in pending:
+        if out.mid.lower() in found:
+            out.row.state = "sent"
+            result.messages.append(out.report("found sent", found[out.mid.lower()]))
+        else:
+            outbox.append(out)
+    return pending, outbox
+
+
 def outgoing(
     ws: Workspace, program: str, digest: Digest, now: datetime, earlier: LogRow | None
 ) -> Outgoing:
-    """The message as it goes, and its log row (the earlier run's row, when there is one)."""
-    mid = message_id(program, digest.week, digest.to, ws.sender)
+    """The message as it goes, and its log row (the earlier run's row, when there is one:
+    the same ``Message-ID``, so a look in the Sent mail finds what that run sent)."""
+    mid = (earlier.message_id if earlier else "") or message_id(
+        program, digest.week, digest.to, ws.sender
+    )
     rendered = render(digest, program, ws.sender)
     raw = digest_message(
         digest, rendered, program=program, sender=ws.sender, message_id=mid, sent_at=now
@@ -255,9 +274,19 @@ def found_one(ws: Workspace, mid: str, started: datetime) -> dict[str, str] | No
 
 
 def since(rows: Iterable[LogRow]) -> datetime:
-    """The earliest a message of these rows can have gone: when the first was logged."""
-    stamps = [datetime.fromisoformat(r.logged_at) for r in rows if r.logged_at]
-    return (min(stamps) if stamps else datetime.now(UTC) - timedelta(days=7)) - SKEW
+    """The earliest a message of these rows can have gone: when the first was logged (a
+    stamp that does not read as one: any time this week)."""
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    stamps = [_stamp(r.logged_at) or week_ago for r in rows]
+    return min(stamps, default=week_ago) - SKEW
+
+
+def _stamp(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def look_in_sent(ws: Workspace, ids: list[str], after: datetime) -> dict[str, str]:
@@ -276,6 +305,8 @@ def look_in_sent(ws: Workspace, ids: list[str], after: datetime) -> dict[str, st
             header = _header(meta, "Message-ID").lower()
             if header in wanted:
                 found[header] = str(ref["id"])
+                if not wanted - found.keys():
+                    return found
         token = page.get("nextPageToken")
         if not token:
             break

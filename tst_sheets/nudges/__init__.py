@@ -7,7 +7,7 @@ HTML with a plain-text alternative (every piece of user text escaped), and as th
 message Gmail sends. No I/O here: the ``notify`` job reads, sends and records.
 """
 
-from tst_sheets.nudges.build import DigestInputs, build_digests
+from tst_sheets.nudges.build import DigestInputs, Plan, build_digests
 from tst_sheets.nudges.log import LogRow, SentLog, iso_week
 from tst_sheets.nudges.message import digest_message, message_id
 from tst_sheets.nudges.models import Change, Digest, Item, Line, Role, Section, Upcoming
@@ -20,6 +20,7 @@ __all__ = [
     "Item",
     "Line",
     "LogRow",
+    "Plan",
     "Rendered",
     "Role",
     "Section",
