@@ -372,6 +372,37 @@ def test_doctor_says_the_sender_can_send_or_what_to_set(service_env: Settings) -
     assert not check.ok and "TST_SENDER" in check.fix
 
 
+def test_the_senders_token_asks_only_the_gmail_scopes(tmp_path: Any) -> None:
+    """On Google the sender is a delegated identity of its own: gmail.send and gmail.metadata,
+    never the files' or the calendar's scopes (and they never ask for Gmail's)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tst_sheets.workspace.auth import ALL_SCOPES, GMAIL_SCOPES, google_credentials
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key = tmp_path / "key.json"
+    key.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "client_email": "tst-functions@p.iam.gserviceaccount.com",
+                "private_key": pem.decode(),
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
+    on_google = Settings(target="google", credentials="key-file", key_file=key)
+    sender: Any = google_credentials(on_google, subject="tst@your.org", scopes=GMAIL_SCOPES)
+    assert sender.scopes == list(GMAIL_SCOPES) and sender._subject == "tst@your.org"
+    calendar: Any = google_credentials(on_google, subject="staff@your.org")
+    assert set(calendar.scopes) == set(ALL_SCOPES) and not set(GMAIL_SCOPES) & set(ALL_SCOPES)
+
+
 def test_notify_without_a_sender_says_what_to_set(small_program: World) -> None:
     nobody = small_program.settings.model_copy(update={"subject": None, "sender": None})
     out = CliRunner().invoke(

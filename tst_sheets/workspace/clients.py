@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
+from google.auth.exceptions import GoogleAuthError
 from googleapiclient.discovery import build
 
 from tst_sheets.config import Settings
-from tst_sheets.errors import ConfigError
+from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.workspace.auth import (
     GMAIL_SCOPES,
     google_credentials,
@@ -118,7 +119,11 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         if settings.target == "local":
             mail_creds = local_credentials(sender)
         else:  # the sender's own token, with the Gmail scopes only
-            mail_creds = google_credentials(settings, subject=sender, scopes=GMAIL_SCOPES)
+            try:
+                mail_creds = google_credentials(settings, subject=sender, scopes=GMAIL_SCOPES)
+            except GoogleAuthError as error:
+                message = f"no token to act as {sender}: {error}"[:300]
+                raise GoogleError(401, message, "unauthorized_client", "gmail") from error
         credentials["gmail"] = mail_creds
         return Gmail(_discovery("gmail", "v1", http(mail_creds), endpoint, path=""), sender)
 
