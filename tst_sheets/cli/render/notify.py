@@ -10,6 +10,7 @@ from rich.table import Table
 from tst_sheets.cli.render.common import calls_text
 from tst_sheets.jobs.notify import NotifyResult
 
+SHOWN = 8  # people named per line; --json lists them all
 STATE_STYLE = {"sent": "green", "found sent": "green", "would send": "cyan", "refused": "red"}
 
 
@@ -37,7 +38,8 @@ def render_notify(console: Console, result: NotifyResult) -> None:
         ("Opted out (roster: Digest Opt-outs)", result.opted_out),
     ):
         if people:
-            console.print(f"{label}: {len(people)} ({', '.join(people)})", highlight=False)
+            shown = ", ".join(people[:SHOWN]) + (", …" if len(people) > SHOWN else "")
+            console.print(f"{label}: {len(people)} ({shown})", highlight=False)
     if result.note:
         console.print(f"[yellow]{result.note}")
     console.print(f"API calls: {calls_text(result.calls)}")
