@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from tst_sheets.commitments import Commitment, CommitmentSet
-from tst_sheets.model import COMMITMENT_WORDS, STATUS_ORDER, Program, Team, TeamStatus
+from tst_sheets.model import (
+    COMMITMENT_WORDS,
+    STATUS_ORDER,
+    EventKind,
+    EventSpec,
+    Program,
+    Team,
+    TeamStatus,
+)
 from tst_sheets.model.a1 import spreadsheet_url
-from tst_sheets.nudges.events import upcoming
+from tst_sheets.nudges.events import HORIZON_DAYS, upcoming
 from tst_sheets.nudges.items import day_text, open_items
 from tst_sheets.nudges.models import Change, Line, Section, Upcoming
 
@@ -27,7 +34,7 @@ class Context:
     as_of: date
     commitments: CommitmentSet
     statuses: Mapping[str, TeamStatus]  # team id → status
-    invitations: Mapping[str, Sequence[Any]]  # email → the EventSpecs they are invited to
+    invitations: Mapping[str, Sequence[EventSpec]]  # email → the events they are invited to
     rollup_url: str = ""
     previous: dict[str, str] = field(default_factory=dict)  # team → status last digest said
 
@@ -49,8 +56,16 @@ class Context:
             )
         return out
 
-    def events(self, email: str, **kwargs: Any) -> list[Upcoming]:
-        return upcoming(self.invitations.get(email.lower(), []), self.as_of, **kwargs)
+    def events(
+        self,
+        email: str,
+        days: int = HORIZON_DAYS,
+        kinds: Sequence[EventKind] | None = None,
+        limit: int = 3,
+    ) -> list[Upcoming]:
+        """The next events ``email`` is invited to."""
+        mine = self.invitations.get(email.lower(), [])
+        return upcoming(mine, self.as_of, days=days, kinds=kinds, limit=limit)
 
     def commitment(self, owner: str, kind: str) -> Commitment | None:
         wanted = (c for c in self.commitments.commitments if c.rule.kind == kind)
