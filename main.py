@@ -2,6 +2,6 @@
 ``functions/main.py``; this file only re-exports them, so ``gcloud functions deploy NAME
 --source . --entry-point NAME`` finds each one (``requirements.txt`` installs the package)."""
 
-from functions.main import calendar_sync, collect, doctor, provision, rollup
+from functions.main import calendar_sync, collect, doctor, notify, provision, rollup
 
-__all__ = ["calendar_sync", "collect", "doctor", "provision", "rollup"]
+__all__ = ["calendar_sync", "collect", "doctor", "notify", "provision", "rollup"]

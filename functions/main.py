@@ -94,6 +94,13 @@ def calendar_sync(request: flask.Request) -> flask.Response:
 
 
 @functions_framework.http
+def notify(request: flask.Request) -> flask.Response:
+    """This week's emails, once per person per ISO week (``dryRun``: show them, send none;
+    an ``asOf`` other than today is a what-if that sends nothing)."""
+    return _serve(request, {"roster", "asOf", "dryRun"}, _notify)
+
+
+@functions_framework.http
 def doctor(request: flask.Request) -> flask.Response:
     """The preflight, run as the deployed function itself: ``{"ok", "checks": [...]}``."""
     try:
@@ -129,6 +136,13 @@ def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
     as_of = None if req.as_of == req.today else req.as_of  # today's run writes; a what-if not
     allowed = req.allow_mass_change
     return job(ws, req.roster_id, as_of, full=req.full, write=req.write, allow_mass_change=allowed)
+
+
+def _notify(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.notify import notify as job
+
+    as_of = None if req.as_of == req.today else req.as_of  # today's run sends; a what-if not
+    return job(ws, req.roster_id, as_of, dry_run=req.dry_run)
 
 
 def _calendar_sync(ws: Workspace, req: JobRequest) -> BaseModel:

@@ -75,7 +75,7 @@ def substitution_values(**overrides: str) -> dict[str, str]:
 
 
 def test_the_functions_module_has_its_entry_points() -> None:
-    assert {"provision", "collect", "rollup", "calendar_sync", "doctor"} == ENTRY_POINTS
+    assert {"provision", "collect", "rollup", "calendar_sync", "notify", "doctor"} == ENTRY_POINTS
 
 
 def test_every_function_is_deployed_once() -> None:
@@ -99,6 +99,7 @@ def test_each_deploy_is_private_gen2_on_its_own_service_account(step: dict[str, 
     assert env["TST_OWNER"] == "${_OWNER}"
     assert env["TST_ROSTER_ID"] == "${_ROSTER_ID}"
     assert env["TST_SUBJECT"] == "${_SUBJECT}"
+    assert env["TST_SENDER"] == "${_SENDER}"
     assert step["waitFor"] == ["tests"], "deploy only after the tests pass"
 
 
@@ -139,10 +140,12 @@ def test_every_substitution_is_defined_and_used() -> None:
         "_OWNER",
         "_ROSTER_ID",
         "_SUBJECT",
+        "_SENDER",
         "_SCHEDULER_SA",
         "_ROLLUP_SCHEDULE",
         "_CALENDAR_SCHEDULE",
         "_PROVISION_SCHEDULE",
+        "_NOTIFY_SCHEDULE",
     ):
         assert key in defined
     assert BUILD["options"]["dynamicSubstitutions"] is True
@@ -198,9 +201,14 @@ def test_schedules_are_created_with_oidc(tmp_path: Path) -> None:
     code, calls = run_script("schedules", tmp_path)
     assert code == 0
     created = scheduler_calls(calls, "create")
-    assert {c[4] for c in created} == {"tst-rollup-nightly", "tst-calendar-daily", "tst-provision"}
+    assert {c[4] for c in created} == {
+        "tst-rollup-nightly",
+        "tst-calendar-daily",
+        "tst-provision",
+        "tst-notify-weekly",
+    }
     targets = {flag(c, "--uri") for c in created}
-    functions = ("tst-rollup", "tst-calendar-sync", "tst-provision")
+    functions = ("tst-rollup", "tst-calendar-sync", "tst-provision", "tst-notify")
     assert targets == {f"https://{name}-abc-uc.a.run.app" for name in functions}
     for call in created:
         assert_oidc(call)
@@ -209,11 +217,22 @@ def test_schedules_are_created_with_oidc(tmp_path: Path) -> None:
     assert scheduler_calls(calls, "update") == []
 
 
+def test_the_weekly_email_goes_on_mondays_at_seven_in_the_programs_time_zone(
+    tmp_path: Path,
+) -> None:
+    assert BUILD["substitutions"]["_NOTIFY_SCHEDULE"] == "0 7 * * 1"
+    _, calls = run_script("schedules", tmp_path)
+    weekly = next(c for c in scheduler_calls(calls, "create") if c[4] == "tst-notify-weekly")
+    assert flag(weekly, "--schedule") == "0 7 * * 1"
+    assert flag(weekly, "--time-zone") == BUILD["substitutions"]["_TIME_ZONE"]
+    assert flag(weekly, "--uri") == "https://tst-notify-abc-uc.a.run.app"
+
+
 def test_schedules_are_updated_when_they_exist(tmp_path: Path) -> None:
     code, calls = run_script("schedules", tmp_path, JOBS_EXIST="1")
     assert code == 0
     updated = scheduler_calls(calls, "update")
-    assert len(updated) == 3
+    assert len(updated) == 4
     for call in updated:
         assert_oidc(call)
 

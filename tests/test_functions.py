@@ -18,7 +18,7 @@ from tst_sheets.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = str(ROOT / "functions" / "main.py")
-FUNCTIONS = ("provision", "collect", "rollup", "calendar_sync")
+FUNCTIONS = ("provision", "collect", "rollup", "calendar_sync", "notify")
 EVERY_FUNCTION = (*FUNCTIONS, "doctor")
 
 ClientFor = Callable[..., FlaskClient]
@@ -67,7 +67,7 @@ def test_get_is_not_allowed(client_for: ClientFor, name: str) -> None:
     assert "POST" in error_of(response)
 
 
-@pytest.mark.parametrize("name", ["collect", "rollup"])
+@pytest.mark.parametrize("name", ["collect", "rollup", "notify"])
 @pytest.mark.parametrize("as_of", ["2026-13-01", "11/23/2026", "2026-2-3", "tomorrow", "20261123"])
 def test_bad_as_of_is_a_400_that_says_what_is_expected(
     client_for: ClientFor, name: str, as_of: str
@@ -130,6 +130,8 @@ def test_roster_from_the_environment_is_checked_too(
         ("rollup", {"roster": "r", "as_of": "2026-11-23"}, "as_of"),
         ("calendar_sync", {"roster": "r", "dryRun": "maybe"}, "dryRun must be true or false"),
         ("rollup", {"roster": "r", "full": 3}, "full must be true or false"),
+        ("notify", {"roster": "r", "full": True}, "Unknown parameter(s) full"),
+        ("notify", {"roster": "r", "dryRun": "soon"}, "dryRun must be true or false"),
     ],
 )
 def test_bad_parameters_are_named(
@@ -263,6 +265,32 @@ def test_collect_answers(live_client_for: ClientFor, roster: str, workspace: Wor
     response = live_client_for("collect").post("/", json={"roster": roster, "asOf": "2026-11-23"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert set(response.get_json()) == json_keys(collect_job.CollectResult)
+
+
+def test_notify_answers_with_the_cli_json_and_a_second_call_sends_nothing(
+    live_client_for: ClientFor, roster: str, workspace: Workspace, connect_as: Any
+) -> None:
+    from tst_sheets.jobs.notify import NotifyResult
+    from tst_sheets.jobs.provision import provision
+
+    provision(workspace, roster)
+    client = live_client_for("notify")
+    planned = client.post("/", json={"roster": roster, "dryRun": True})
+    assert planned.status_code == 200, planned.get_data(as_text=True)
+    would = planned.get_json()
+    assert set(would) == json_keys(NotifyResult)
+    assert would["messages"] and {m["state"] for m in would["messages"]} == {"would send"}
+    assert all(m["text"] for m in would["messages"])
+    response = client.post("/", json={"roster": roster})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert [m["to"] for m in body["messages"]] == [m["to"] for m in would["messages"]]
+    assert {m["state"] for m in body["messages"]} == {"sent"}
+    assert body["calls"]["gmail"]["write"] == len(body["messages"])
+    coach = next(m["to"] for m in body["messages"] if "coach" in m["roles"])
+    assert connect_as(coach).gmail.list_messages(["INBOX"])["resultSizeEstimate"] == 1
+    again = client.post("/", json={"roster": roster}).get_json()
+    assert again["messages"] == [] and len(again["alreadySent"]) == len(body["messages"])
 
 
 def test_the_roster_is_found_in_the_drive_folder_when_none_is_named(

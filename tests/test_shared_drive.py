@@ -107,10 +107,12 @@ def test_doctor_is_all_ok_on_a_ready_setup_and_names_the_fix_when_not(
         "roster",
         "calendar_delegation",
         "allowed_domains",
+        "sender",
     ]
     no_delegation = doctor(service_env.model_copy(update={"roster_id": roster_id, "subject": None}))
-    (failed,) = [c for c in no_delegation.checks if not c.ok]
+    failed, no_sender = [c for c in no_delegation.checks if not c.ok]
     assert failed.id == "calendar_delegation" and "TST_SUBJECT" in failed.fix
+    assert no_sender.id == "sender" and "TST_SENDER" in no_sender.fix
     admin = connect_as(ADMIN)
     drive = service_env.drive_folder or ""
     for perm in admin.drive.list_permissions(drive):

@@ -139,6 +139,7 @@ def test_roster_and_rollup_templates_load() -> None:
         "Time Zone",
         "Allowed Domains",
         "Staff Emails",
+        "Digest Opt-outs",
         "Mid-Year Data Due",
         "End-of-Year Data Due",
         "Breaks",

@@ -104,6 +104,12 @@ def test_second_identity_needs_permission(
         ("GET", "http://127.0.0.1:1/drive/v3/files?alt=json", ("drive", "read")),
         ("POST", "http://127.0.0.1:1/drive/v3/files/x/permissions", ("drive", "write")),
         ("PATCH", "http://127.0.0.1:1/calendar/v3/calendars/c/events/e", ("calendar", "write")),
+        (
+            "POST",
+            "https://gmail.googleapis.com/gmail/v1/users/me/messages/send",
+            ("gmail", "write"),
+        ),
+        ("GET", "http://127.0.0.1:1/gmail/v1/users/me/messages?labelIds=SENT", ("gmail", "read")),
     ],
 )
 def test_requests_are_classified_per_api_and_kind(

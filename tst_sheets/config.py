@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         description="Workspace user the Calendar client acts as (domain-wide delegation); "
         "locally, the identity that organizes events.",
     )
+    sender: str | None = Field(
+        default=None,
+        description="The staff mailbox the weekly email is sent from (Gmail, domain-wide "
+        "delegation with gmail.send); default: the subject.",
+    )
     roster_id: str | None = Field(default=None, description="The program roster spreadsheet id.")
     program: str = Field(
         default="TST", description="Program key used to find the roster and workbooks."
@@ -84,7 +89,9 @@ class Settings(BaseSettings):
         description="Give up retrying a request after this long (over one quota minute).",
     )
 
-    @field_validator("drive_folder", "owner", "subject", "roster_id", "key_file", mode="before")
+    @field_validator(
+        "drive_folder", "owner", "subject", "sender", "roster_id", "key_file", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """A deploy passes ``TST_OWNER=`` for "none"; an empty value is no value."""
@@ -114,3 +121,8 @@ class Settings(BaseSettings):
 
     def calendar_subject(self) -> str:
         return self.subject or self.files_identity()
+
+    def mail_sender(self) -> str:
+        """Whose mailbox the weekly email comes from: TST_SENDER, else the staff subject ("":
+        nobody, and a service account has no mailbox)."""
+        return self.sender or self.subject or ""

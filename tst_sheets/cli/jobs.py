@@ -1,5 +1,5 @@
 """The commands that run the service's jobs against the configured target (``TST_TARGET``):
-init, provision, collect, rollup, report, calendar, export-ics and audit. Each prints a rich
+init, provision, collect, rollup, report, calendar, export-ics, audit and notify. Each prints a rich
 summary, or with ``--json`` the job's result, the API calls it made included."""
 
 from __future__ import annotations
@@ -231,6 +231,36 @@ def audit_command(
     else:
         render_audit(console, result)
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("notify")
+def notify_command(
+    roster: RosterOption = None,
+    as_of: AsOfOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show every message it would send; send none.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Send this week's emails: each person's open items linked to their cells, once per
+    person per ISO week (a second run the same week sends nothing).
+
+    As of a date other than today it is a what-if: it shows what it would send and sends
+    nothing."""
+    from tst_sheets.cli.render.notify import render_notify
+    from tst_sheets.jobs.notify import notify
+
+    day = as_of_date(as_of)
+    with reported():
+        ws = _workspace()
+        if as_json:
+            print_json(
+                notify(ws, roster, day, dry_run=dry_run).model_dump(by_alias=True, mode="json")
+            )
+            return
+        with team_progress(console, "Sending") as step:
+            result = notify(ws, roster, day, dry_run=dry_run, progress=step)
+    render_notify(console, result)
 
 
 @app.command("doctor")

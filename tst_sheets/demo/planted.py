@@ -22,6 +22,7 @@ MistakeKind = Literal[
     "member_left",  # a member left and the team is below its minimum size
     "short_first_coaching",  # the season's first coaching session typed as "20" (minutes)
     "formula_in_date",  # formula-looking text typed as a meeting's date: a finding, kept as text
+    "no_checkins",  # the principal has not met the TL yet: the Principal Check-ins tab is empty
 ]
 ALL_MISTAKES: tuple[MistakeKind, ...] = (
     "missed_month",
@@ -33,7 +34,7 @@ ALL_MISTAKES: tuple[MistakeKind, ...] = (
     "formula_text",
     "formula_error",
 )
-# the demo's cohort: seven teams with mistakes, the rest clean (T09's member leaves on its own)
+# the demo's cohort: eight teams with mistakes, the rest clean (T09's member leaves on its own)
 DEFAULT_PLAN: dict[str, tuple[MistakeKind, ...]] = {
     "T01": ("missed_month",),
     "T02": ("short_coaching", "formula_text"),
@@ -42,6 +43,7 @@ DEFAULT_PLAN: dict[str, tuple[MistakeKind, ...]] = {
     "T05": ("goal_without_target",),
     "T06": ("step_without_measure",),
     "T07": ("formula_error", "formula_text"),
+    "T10": ("no_checkins",),  # a principal with something to do in the weekly email
 }
 
 

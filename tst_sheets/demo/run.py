@@ -2,7 +2,8 @@
 
 Each step is a job the Cloud Functions also call (or what people do in their sheets), with
 its API calls and time: create the roster, provision, TLs list their teams, provision again
-(sharing with the members), TLs type a season, collect, roll up, sync calendars.
+(sharing with the members), TLs type a season, collect, roll up, sync calendars, send the
+weekly emails.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from tst_sheets.demo.season import type_season
 from tst_sheets.demo.write import fill_team_tabs
 from tst_sheets.emulator import RunningEmulator, start_in_thread
 from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
+from tst_sheets.emulator.viewer.mail import mailbox_url
 from tst_sheets.jobs.collect import collect
 from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.notify import notify
 from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.report import report
 from tst_sheets.jobs.rollup import rollup
@@ -45,7 +48,7 @@ class StepReport(BaseModel):
 
 class DemoSummary(BaseModel):
     """``--json``: ``{"teams", "byStatus", "statuses", "findings", "staffFindings",
-    "rollupUrl", "viewerUrl", "reportViewerUrl", "calls", "seconds"}``."""
+    "rollupUrl", "viewerUrl", "reportViewerUrl", "emails", "calls", "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -59,6 +62,11 @@ class DemoSummary(BaseModel):
     rollup_url: str = Field("", alias="rollupUrl")
     viewer_url: str = Field("", alias="viewerUrl")
     report_viewer_url: str = Field("", alias="reportViewerUrl")
+    emails: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The weekly email: messages (to, roles, subject, items), byRole, quiet, "
+        "optedOut, and a mailbox in the viewer",
+    )
     calls: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
     as_of: date | None = Field(None, alias="asOf")
@@ -149,6 +157,12 @@ def sync_calendars(ctx: DemoContext) -> dict[str, Any]:
     return demo_calendar_step(ctx)
 
 
+def send_weekly_email(ctx: DemoContext) -> dict[str, Any]:
+    result = notify(ctx.ws, ctx.state["roster_id"], ctx.as_of)
+    ctx.state["notify"] = result
+    return {"messages": len(result.sent), "byRole": result.by_role, "calls": result.calls}
+
+
 STEPS: list[tuple[str, Step]] = [
     ("Create the program roster", create_roster),
     ("Provision team workbooks", provision_teams),
@@ -159,6 +173,7 @@ STEPS: list[tuple[str, Step]] = [
     ("Write the coach roll-up", write_rollup),
     ("Write the Impact Report", write_report),
     ("Sync program calendars", sync_calendars),
+    ("Send the weekly emails", send_weekly_email),
 ]
 
 
@@ -192,6 +207,7 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         rollup_url=result.url,
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
         report_viewer_url=_report_url(ctx),
+        emails=_emails(ctx),
         calls={
             "total": add_calls(*(s.calls for s in steps)),
             "byStep": {s.name: s.calls for s in steps},
@@ -201,6 +217,24 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         steps=steps,
         agendas=calendar.detail.get("agendas", {}) if calendar else {},
     )
+
+
+def _emails(ctx: DemoContext) -> dict[str, Any]:
+    """Who got the weekly email, and where to read one (a TL's inbox, as that TL)."""
+    sent = ctx.state.get("notify")
+    if sent is None:
+        return {}
+    tl = next((m.to for m in sent.sent if "tl" in m.roles), "")
+    return {
+        "messages": [
+            m.model_dump(by_alias=True, include={"to", "roles", "subject", "items"})
+            for m in sent.sent
+        ],
+        "byRole": sent.by_role,
+        "quiet": len(sent.quiet),
+        "optedOut": sent.opted_out,
+        "inboxViewerUrl": f"{ctx.emulator.url}{mailbox_url(tl, tl)}" if tl else "",
+    }
 
 
 def _report_url(ctx: DemoContext) -> str:

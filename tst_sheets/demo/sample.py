@@ -118,6 +118,7 @@ def sample_program(name: str = "TST", templates: Path | None = None) -> Program:
         timezone=data["timezone"],
         allowed_domains=list(ALLOWED_DOMAINS),
         staff_emails=list(data["staff"]),
+        digest_opt_outs=list(data.get("digest_opt_outs", [])),
         mid_year_data_due=date.fromisoformat(data["mid_year_data_due"]),
         end_of_year_data_due=date.fromisoformat(data["end_of_year_data_due"]),
         breaks=[DateRange.model_validate(b) for b in data["breaks"]],

@@ -382,6 +382,10 @@ class Typist:
 
     def checkins(self) -> None:
         tab = self.tabs["checkins"]
+        if "no_checkins" in self.mistakes:
+            cell = tab.cell("date", tab.next_row)
+            self.plant("no_checkins", "checkins", cell, "principal_checkins", found="0 check-ins")
+            return
         principal = self.team.principal_name
         for text in self.data.checkins:
             when = self.day(*month_day(text))

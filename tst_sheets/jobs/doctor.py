@@ -3,7 +3,8 @@
 Credentials load → who the service is → its scopes → Sheets, Drive and Calendar answer → the
 drive folder exists and the service can create files there → the person who shares can share
 there, with people who are not drive members → the roster can be read and
-written → Calendar can invite people (domain-wide delegation) → Allowed Domains are set. Each
+written → Calendar can invite people (domain-wide delegation) → Allowed Domains are set → the
+weekly email's sender has a mailbox the service may send from. Each
 check says what it found and, when it fails, the fix in one sentence. Probes leave no trace:
 the calendar check makes a calendar, invites one person without notifying, and deletes it.
 """
@@ -23,7 +24,7 @@ from tst_sheets.jobs.files import program_home
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.model import AutoCamel, Program
 from tst_sheets.workspace import Workspace, connect
-from tst_sheets.workspace.auth import ALL_SCOPES, CALENDAR_SCOPES
+from tst_sheets.workspace.auth import ALL_SCOPES, CALENDAR_SCOPES, is_service_account
 
 DWD_PATH = (
     "Admin console → Security → Access and data control → API controls → Domain-wide delegation"
@@ -69,6 +70,7 @@ def doctor(settings: Settings) -> DoctorResult:
     delegation = partial(_delegation, ws, program)
     result.checks.append(_run("calendar_delegation", delegation, _reach_fix(ws)))
     result.checks.append(_allowed_domains(program))
+    result.checks.append(_run("sender", partial(_sender, ws), _reach_fix(ws)))
     result.ok = all(c.ok for c in result.checks)
     return result
 
@@ -287,3 +289,36 @@ def _allowed_domains(program: Program | None) -> Check:
             fix="Add the staff's domain to Allowed Domains, or correct the Staff Emails.",
         )
     return Check(id="allowed_domains", ok=True, detail=detail)
+
+
+def _sender(ws: Workspace) -> Check:
+    """The weekly email comes from the sender's own mailbox (TST_SENDER, else TST_SUBJECT),
+    on Google through domain-wide delegation with gmail.send and gmail.metadata only:
+    ``users.getProfile`` as the sender proves the token, the scopes and the mailbox."""
+    fix = (
+        f"Authorise the service account's client ID for gmail.send and gmail.metadata in "
+        f"{DWD_PATH}, and set TST_SENDER to a staff user with a Gmail mailbox."
+    )
+    if not ws.sender:
+        return Check(
+            id="sender",
+            ok=False,
+            detail="no mailbox to send the weekly email from",
+            fix="Set TST_SENDER (or TST_SUBJECT) to the staff user the weekly email comes from.",
+        )
+    if is_service_account(ws.sender):
+        return Check(
+            id="sender",
+            ok=False,
+            detail=f"{ws.sender} is a service account: it has no mailbox",
+            fix="Set TST_SENDER to a staff user; the service sends as them.",
+        )
+    try:
+        profile = ws.gmail.profile()
+    except GoogleError as error:
+        if error.status == 0:
+            raise
+        return Check(id="sender", ok=False, detail=f"{ws.sender}: {error}", fix=fix)
+    sent = profile.get("messagesTotal", 0)
+    detail = f"{ws.sender} can send the weekly email (its mailbox holds {sent} messages)"
+    return Check(id="sender", ok=True, detail=detail)

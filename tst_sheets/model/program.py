@@ -133,6 +133,9 @@ class Program(BaseModel):
     timezone: str = DEFAULT_TIMEZONE
     allowed_domains: list[str] = Field(default_factory=list)
     staff_emails: list[str] = Field(default_factory=list)
+    digest_opt_outs: list[str] = Field(
+        default_factory=list, description="Who asked not to get the weekly email."
+    )
     mid_year_data_due: date | None = None
     end_of_year_data_due: date | None = None
     breaks: list[DateRange] = Field(default_factory=list)
@@ -169,6 +172,9 @@ class Program(BaseModel):
     def email_allowed(self, email: str) -> bool:
         domain = email.rsplit("@", 1)[-1].lower()
         return any(domain == allowed.lower().lstrip("@") for allowed in self.allowed_domains)
+
+    def wants_digest(self, email: str) -> bool:
+        return email.lower() not in {e.lower() for e in self.digest_opt_outs}
 
     def coach(self, email: str) -> Coach | None:
         return next((c for c in self.coaches if c.email.lower() == email.lower()), None)

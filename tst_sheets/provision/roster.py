@@ -28,6 +28,7 @@ def settings_values(program: Program) -> dict[str, CellInput]:
         "timezone": program.timezone,
         "allowed_domains": ", ".join(program.allowed_domains),
         "staff_emails": ", ".join(program.staff_emails),
+        "digest_opt_outs": ", ".join(program.digest_opt_outs),
         "mid_year_data_due": program.mid_year_data_due,
         "end_of_year_data_due": program.end_of_year_data_due,
         "breaks": breaks,

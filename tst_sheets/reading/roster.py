@@ -216,6 +216,9 @@ class RosterReader:
             out[key] = self.setting_date(raw, key, col, False)
         out["allowed_domains"] = [d.lstrip("@").lower() for d in _split(text("allowed_domains"))]
         out["staff_emails"] = self.setting_emails(raw, col)
+        out["digest_opt_outs"] = self.setting_emails(
+            raw, col, "digest_opt_outs", "emails of people who asked not to get the weekly email"
+        )
         out["breaks"] = self.breaks(raw, col)
         out["rollup_spreadsheet_id"] = id_from_url(text("rollup_spreadsheet"))
         out["calendar_id"] = text("program_calendar")
@@ -254,13 +257,19 @@ class RosterReader:
             self.bad("program", row + 1, col, parsed, f"{label} as YYYY-MM-DD")
         return fallback if required else None
 
-    def setting_emails(self, raw: Mapping[str, tuple[CellValue, int]], col: int) -> list[str]:
-        value, row = raw.get("staff_emails", (None, 0))
+    def setting_emails(
+        self,
+        raw: Mapping[str, tuple[CellValue, int]],
+        col: int,
+        key: str = "staff_emails",
+        expected: str = "staff emails, comma separated",
+    ) -> list[str]:
+        value, row = raw.get(key, (None, 0))
         out: list[str] = []
         for part in _split(as_text(value)):
             email = parse_email(part)
             if isinstance(email, ParseError):
-                self.bad("program", row + 1, col, email, "staff emails, comma separated")
+                self.bad("program", row + 1, col, email, expected)
             else:
                 out.append(email)
         return out

@@ -17,11 +17,20 @@ Scopes, and why each:
 - ``calendar.acls``: who may see the program calendar, for the access audit (``acl.list``)
   and its ``--fix`` (``acl.delete``), on calendars the subject owns only; neither method is
   open to ``calendar.app.created``.
+
+The weekly email has credentials of its own, delegated to the sender (``TST_SENDER``) with
+only the Gmail scopes, never the files' or the calendar's:
+- ``gmail.send``: send the digests (``users.messages.send``), nothing else.
+- ``gmail.metadata``: after a crash or a lost answer, look in the sender's Sent mail for a
+  digest's ``Message-ID`` before sending it again (``users.messages.list``/``get`` of
+  headers), and the doctor's ``users.getProfile``. Headers only: Google never gives this
+  scope a message's body, its attachments or a search (``q``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import google.auth
@@ -43,6 +52,10 @@ CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.acls",
 )
 ALL_SCOPES = SHEETS_SCOPES + DRIVE_SCOPES + CALENDAR_SCOPES
+GMAIL_SCOPES = (
+    "https://www.googleapis.com/auth/gmail.send",
+    "https://www.googleapis.com/auth/gmail.metadata",
+)
 _TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
@@ -68,16 +81,19 @@ def local_credentials(identity: str) -> Credentials:
     return user_credentials.Credentials(token=identity)
 
 
-def google_credentials(settings: Settings, subject: str | None = None) -> Credentials:
-    """ADC or a key file; with ``subject``, domain-wide delegation as that user.
+def google_credentials(
+    settings: Settings, subject: str | None = None, scopes: Sequence[str] = ALL_SCOPES
+) -> Credentials:
+    """ADC or a key file; with ``subject``, domain-wide delegation as that user, asking
+    ``scopes`` only (the sender's token: the Gmail scopes, nothing else).
 
     A missing or unreadable key, or no ADC at all, is a ``ConfigError`` saying what to set.
     """
     if settings.credentials == "key-file":
-        base = _key_file(settings.key_file)
+        base = _key_file(settings.key_file, scopes)
     else:
         try:
-            base, _ = google.auth.default(scopes=ALL_SCOPES)
+            base, _ = google.auth.default(scopes=list(scopes))
         except DefaultCredentialsError as error:
             raise ConfigError(
                 "No Google credentials found: run `gcloud auth application-default login` "
@@ -86,15 +102,15 @@ def google_credentials(settings: Settings, subject: str | None = None) -> Creden
             ) from error
     if subject is None:
         return base
-    return _delegated(base, subject)
+    return _delegated(base, subject, scopes)
 
 
-def _key_file(path: Path | None) -> Credentials:
+def _key_file(path: Path | None, scopes: Sequence[str]) -> Credentials:
     if path is None:
         raise ConfigError("TST_CREDENTIALS=key-file needs TST_KEY_FILE: the service account's key.")
     try:
         key: Credentials = service_account.Credentials.from_service_account_file(
-            str(path), scopes=ALL_SCOPES
+            str(path), scopes=list(scopes)
         )
     except FileNotFoundError as error:
         raise ConfigError(f"TST_KEY_FILE {path} does not exist: set it to the key file.") from error
@@ -106,9 +122,9 @@ def _key_file(path: Path | None) -> Credentials:
     return key
 
 
-def _delegated(base: Credentials, subject: str) -> Credentials:
+def _delegated(base: Credentials, subject: str, scopes: Sequence[str]) -> Credentials:
     if isinstance(base, service_account.Credentials):
-        return base.with_subject(subject)
+        return base.with_subject(subject).with_scopes(list(scopes))
     # Keyless delegation (e.g. on Cloud Functions): sign the JWT through the IAM API.
     email = getattr(base, "service_account_email", None)
     if not email:
@@ -120,7 +136,7 @@ def _delegated(base: Credentials, subject: str) -> Credentials:
     base.refresh(Request())
     signer = iam.Signer(Request(), base, email)
     return service_account.Credentials(
-        signer, email, _TOKEN_URI, scopes=ALL_SCOPES, subject=subject
+        signer, email, _TOKEN_URI, scopes=list(scopes), subject=subject
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import httplib2
 import requests
+from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 from gspread.exceptions import APIError
 
@@ -49,6 +50,8 @@ def as_google_error(error: BaseException, api: str) -> GoogleError:
     if isinstance(error, HttpError):
         message, reason = _http_error_body(error)
         return GoogleError(http_status(error), message, reason, api)
+    if isinstance(error, RefreshError):  # no token: e.g. a delegation not authorised
+        return GoogleError(401, f"no access token: {error}"[:300], "unauthorized_client", api)
     return Unreachable(f"no answer from {api} ({type(error).__name__}: {error})"[:300], api)
 
 
@@ -69,7 +72,7 @@ def google_call(api: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return method(*args, **kwargs)
-            except (APIError, HttpError, *CONNECTION_ERRORS) as error:
+            except (APIError, HttpError, RefreshError, *CONNECTION_ERRORS) as error:
                 raise as_google_error(error, api) from error
 
         return call

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
+from google.auth.exceptions import GoogleAuthError
 from googleapiclient.discovery import build
 
 from tst_sheets.config import Settings
+from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.workspace.auth import (
+    GMAIL_SCOPES,
     google_credentials,
     granted_scopes,
     is_service_account,
@@ -19,6 +23,7 @@ from tst_sheets.workspace.auth import (
 from tst_sheets.workspace.calendar import Calendar
 from tst_sheets.workspace.counting import CallCounter
 from tst_sheets.workspace.drive import Drive
+from tst_sheets.workspace.gmail import Gmail
 from tst_sheets.workspace.retry import RetryPolicy
 from tst_sheets.workspace.sheets import Sheets
 from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
@@ -26,7 +31,7 @@ from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
 
 @dataclass
 class Workspace:
-    """The gateway one job uses: Sheets, Drive and Calendar, sharing one call counter."""
+    """The gateway one job uses: Sheets, Drive, Calendar and Gmail, sharing one call counter."""
 
     sheets: Sheets
     drive: Drive
@@ -43,9 +48,23 @@ class Workspace:
     sharer: str = ""
     memo: dict[str, Any] = field(default_factory=dict)  # lookups a job makes once
     credentials: dict[str, Any] = field(default_factory=dict, repr=False)  # by role
+    # whose mailbox the weekly email comes from (TST_SENDER, else TST_SUBJECT; "": nobody)
+    sender: str = ""
+    mail_factory: Callable[[], Gmail] | None = field(default=None, repr=False)
+    mail_client: Gmail | None = field(default=None, repr=False)
 
     def calls(self) -> dict[str, dict[str, int]]:
         return self.counter.snapshot()
+
+    @property
+    def gmail(self) -> Gmail:
+        """Gmail as the sender, built on first use: only the weekly email and the doctor need
+        it, and on Google its delegated token is one more exchange."""
+        if self.mail_client is None:
+            if not self.sender or self.mail_factory is None:
+                raise ConfigError(NO_SENDER)
+            self.mail_client = self.mail_factory()
+        return self.mail_client
 
     def granted_scopes(self) -> dict[str, set[str]] | None:
         """The scopes Google granted each set of credentials (None on the emulator, which
@@ -60,8 +79,15 @@ class Workspace:
         return is_service_account(self.identity)
 
 
+NO_SENDER = (
+    "No mailbox to send the weekly email from: set TST_SENDER (or TST_SUBJECT) to a staff "
+    "user, authorised for gmail.send and gmail.metadata through domain-wide delegation."
+)
+
+
 def connect(settings: Settings | None = None, identity: str | None = None) -> Workspace:
-    """Clients for ``settings.target``: gspread for Sheets, googleapiclient for Drive/Calendar."""
+    """Clients for ``settings.target``: gspread for Sheets, googleapiclient for Drive, Calendar
+    and Gmail. Locally, ``identity`` is a person: every client (their mailbox too) is theirs."""
     settings = settings or Settings.load()
     counter = CallCounter()
     policy = RetryPolicy(
@@ -86,6 +112,21 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
     def http(credentials: Any) -> WorkspaceHttp:
         return WorkspaceHttp(credentials, counter, policy, emulator_url=endpoint)
 
+    sender = (identity if settings.target == "local" else None) or settings.mail_sender()
+    credentials: dict[str, Any] = {"files": creds, "calendar": calendar_creds}
+
+    def mail() -> Gmail:
+        if settings.target == "local":
+            mail_creds = local_credentials(sender)
+        else:  # the sender's own token, with the Gmail scopes only
+            try:
+                mail_creds = google_credentials(settings, subject=sender, scopes=GMAIL_SCOPES)
+            except GoogleAuthError as error:
+                message = f"no token to act as {sender}: {error}"[:300]
+                raise GoogleError(401, message, "unauthorized_client", "gmail") from error
+        credentials["gmail"] = mail_creds
+        return Gmail(_discovery("gmail", "v1", http(mail_creds), endpoint, path=""), sender)
+
     return Workspace(
         sheets=Sheets(gspread.Client(auth=creds, session=session)),
         drive=Drive(_discovery("drive", "v3", http(creds), endpoint)),
@@ -96,12 +137,19 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         settings=settings,
         policy=policy,
         sharer=sharer,
-        credentials={"files": creds, "calendar": calendar_creds},
+        credentials=credentials,
+        sender=sender,
+        mail_factory=mail,
     )
 
 
-def _discovery(api: str, version: str, http: WorkspaceHttp, endpoint: str | None) -> Any:
-    options = {"api_endpoint": f"{endpoint}/{api}/{version}/"} if endpoint else None
+def _discovery(
+    api: str, version: str, http: WorkspaceHttp, endpoint: str | None, path: str | None = None
+) -> Any:
+    """``path``: the service path the endpoint replaces ("" for Gmail, whose discovery paths
+    begin ``gmail/v1/`` themselves); by default ``api/version/``."""
+    service = f"{api}/{version}/" if path is None else path
+    options = {"api_endpoint": f"{endpoint}/{service}"} if endpoint else None
     return build(
         api,
         version,

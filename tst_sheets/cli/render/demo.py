@@ -47,28 +47,33 @@ def render(console: Console, summary: DemoSummary, serving: bool = False) -> Non
     console.print(_status_table(summary))
     console.print(_findings_table(summary))
     _agendas(console, summary)
+    _emails(console, summary)
+    inbox = summary.emails.get("inboxViewerUrl", "")
     console.print(
         Panel.fit(
             f"[bold]Open the coach roll-up:[/] {summary.viewer_url}\n"
             f"Its Google Sheets address would be {summary.rollup_url}\n"
             f"[bold]The Impact Report:[/] {summary.report_viewer_url}\n"
-            f"{summary.teams} teams as of {summary.as_of}, in {summary.seconds:.1f} s"
+            + (f"[bold]A TL's weekly email:[/] {inbox}\n" if inbox else "")
+            + f"{summary.teams} teams as of {summary.as_of}, in {summary.seconds:.1f} s"
             + ("" if serving else "\n[dim]Add --serve to keep the emulator and viewer up."),
             title="Where to look",
         )
     )
 
 
+APIS = ("sheets", "drive", "calendar", "gmail")
+
+
 def _calls(calls: dict[str, dict[str, int]]) -> list[str]:
     return [
-        f"{calls.get(api, {}).get('read', 0)}/{calls.get(api, {}).get('write', 0)}"
-        for api in ("sheets", "drive", "calendar")
+        f"{calls.get(api, {}).get('read', 0)}/{calls.get(api, {}).get('write', 0)}" for api in APIS
     ]
 
 
 def _steps_table(summary: DemoSummary) -> Table:
     table = Table(title="Steps (API calls read/write)")
-    for column in ("step", "sheets", "drive", "calendar", "seconds"):
+    for column in ("step", *APIS, "seconds"):
         table.add_column(column, justify="left" if column == "step" else "right")
     for step in summary.steps:
         table.add_row(step.name, *_calls(step.calls), f"{step.seconds:.2f}")
@@ -108,6 +113,25 @@ def _findings_table(summary: DemoSummary, top: int = 12) -> Table:
             str(finding.get("expected") or ""),
         )
     return table
+
+
+def _emails(console: Console, summary: DemoSummary) -> None:
+    """How many weekly emails went to whom."""
+    emails = summary.emails
+    if not emails:
+        return
+    counts = ", ".join(f"{n} {role}" for role, n in emails["byRole"].items() if n)
+    table = Table(title=f"The weekly email: {len(emails['messages'])} messages ({counts})")
+    for column in ("to", "as", "subject", "items"):
+        table.add_column(column, overflow="fold")
+    for message in emails["messages"]:
+        roles = ", ".join(message["roles"])
+        table.add_row(message["to"], roles, message["subject"], str(message["items"]))
+    console.print(table)
+    opted = ", ".join(emails["optedOut"]) or "nobody"
+    console.print(
+        f"Nothing to say this week: {emails['quiet']} people; opted out: {opted}", highlight=False
+    )
 
 
 def _agendas(console: Console, summary: DemoSummary) -> None:
