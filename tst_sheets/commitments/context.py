@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from tst_sheets.commitments.base import month_of
@@ -18,6 +19,38 @@ if TYPE_CHECKING:
 
 CountsFrom = Literal["team_start", "team_formed"]
 MONDAY_TO_FRIDAY = frozenset(range(5))
+
+
+@lru_cache(maxsize=256)
+def break_days(breaks: tuple[tuple[date, date], ...]) -> frozenset[date]:
+    """Every day of the program's breaks (asked for each month of each team: computed once)."""
+    return frozenset(
+        start + timedelta(n) for start, end in breaks for n in range((end - start).days + 1)
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def counted_school_days(
+    month: date,
+    first: date,
+    last: date,
+    school_days: frozenset[int],
+    breaks: tuple[tuple[date, date], ...],
+) -> int:
+    """A month's school weekdays in [first, last] outside breaks (the same months and dates
+    recur for every team)."""
+    off = break_days(breaks)
+    return sum(
+        1 for d in school_weekdays(month, school_days) if first <= d <= last and d not in off
+    )
+
+
+@lru_cache(maxsize=1024)
+def school_weekdays(month: date, school_days: frozenset[int]) -> tuple[date, ...]:
+    """The days of ``month`` that fall on a school weekday."""
+    span = (month_end(month) - month).days + 1
+    days = (month + timedelta(n) for n in range(span))
+    return tuple(d for d in days if d.weekday() in school_days)
 
 
 @dataclass(frozen=True)
@@ -101,14 +134,17 @@ class Context:
         return self.start
 
     def on_break(self, day: date) -> bool:
-        return any(b.contains(day) for b in self.program.breaks)
+        return day in self._breaks()
+
+    def _breaks(self) -> frozenset[date]:
+        return break_days(tuple((b.start, b.end) for b in self.program.breaks))
 
     def countable_days(self, first: date, last: date) -> int:
         """Days in [first, last] inside the school year, from the team's start, outside breaks."""
         first = max(first, self.start, self.school_year.start)
         last = min(last, self.school_year.end)
-        days = (first + timedelta(n) for n in range((last - first).days + 1))
-        return sum(1 for d in days if not self.on_break(d))
+        span = max((last - first).days + 1, 0)
+        return span - sum(1 for d in self._breaks() if first <= d <= last)
 
     def counted_days(self, month: date, since: date, until: date | None = None) -> int:
         """A month's school days that count: inside the school year, from ``since`` (through
@@ -116,18 +152,13 @@ class Context:
         first, last = max(since, self.school_year.start), self.school_year.end
         if until is not None:
             last = min(last, until)
-        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
-        return sum(
-            1
-            for d in days
-            if d.weekday() in self.school_days and first <= d <= last and not self.on_break(d)
-        )
+        breaks = tuple((b.start, b.end) for b in self.program.breaks)
+        return counted_school_days(month, first, last, self.school_days, breaks)
 
     def month_share(self, month: date, since: date) -> float:
         """The share of a month's school days that count: inside the school year, from
         ``since``, outside breaks (1.0 for a whole month of school, 0.5 for half of one)."""
-        days = (month + timedelta(n) for n in range((month_end(month) - month).days + 1))
-        weekdays = sum(1 for d in days if d.weekday() in self.school_days)
+        weekdays = len(school_weekdays(month, self.school_days))
         return self.counted_days(month, since) / weekdays if weekdays else 0.0
 
     def months(self, since: date) -> Iterator[date]:

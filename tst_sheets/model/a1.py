@@ -6,14 +6,15 @@ gspread's ``utils`` in one place (pure helpers, no HTTP), plus the few pieces it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gspread.utils import (
     a1_to_rowcol,
     absolute_range_name,
     column_letter_to_index,
     extract_id_from_url,
-    rowcol_to_a1,
 )
+from gspread.utils import rowcol_to_a1 as _rowcol_to_a1
 
 __all__ = [
     "a1_to_rowcol",
@@ -30,6 +31,14 @@ __all__ = [
 ]
 
 SPREADSHEET_URL = "https://docs.google.com/spreadsheets/d/{id}/edit"
+
+
+@lru_cache(maxsize=1 << 16)
+def rowcol_to_a1(row: int, col: int) -> str:
+    """gspread's, remembered: every cell read is named, and the same cells recur."""
+    return str(_rowcol_to_a1(row, col))
+
+
 # Google's ids: letters, digits, "-" and "_" (spreadsheets, files, drives, folders).
 _BARE_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
 _GOOGLE_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")  # Drive's file and drive ids: no / ? . %

@@ -4,6 +4,7 @@ and names; one clip for text copied from a person's cell into another place."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 CELL_LIMIT = 50_000  # Google Sheets: characters in one cell
@@ -22,5 +23,10 @@ def normalize(text: object) -> str:
 
     ``"Data Source, Baseline & Target"`` → ``"datasourcebaselineandtarget"``.
     """
-    lowered = str(text).lower().replace("&", " and ").replace("+", " and ")
+    return _normalized(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized(text: str) -> str:  # headers and choices repeat across every workbook
+    lowered = text.lower().replace("&", " and ").replace("+", " and ")
     return _NOT_ALNUM.sub("", lowered)

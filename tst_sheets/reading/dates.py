@@ -10,6 +10,7 @@ import calendar
 import math
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from dateutil import parser as dateparser
 
@@ -62,6 +63,14 @@ def parse_date(value: CellValue, school_year: DateRange | None = None) -> date |
 
 
 def _parse_date_text(text: str, school_year: DateRange | None) -> date | ParseError:
+    year = (school_year.start, school_year.end) if school_year else None
+    return _parse_text(text, year)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_text(text: str, year: tuple[date, date] | None) -> date | ParseError:
+    """Cached: the same dates are typed again and again, and dateutil is slow."""
+    school_year = DateRange(start=year[0], end=year[1]) if year else None
     if not _HAS_MONTH_OR_SEPARATOR.search(text):
         return fail("not a date", text)
     text = _WEEKDAY_SPELLINGS.sub(lambda m: next(g for g in m.groups() if g), text)

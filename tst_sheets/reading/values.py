@@ -51,9 +51,10 @@ def is_blank(value: CellValue) -> bool:
 
 def formula_error(value: CellValue) -> str | None:
     """The error code if the cell holds a formula error (``#REF!``…), else None."""
-    if isinstance(value, str) and value.strip().upper() in FORMULA_ERRORS:
-        return value.strip().upper()
-    return None
+    if not isinstance(value, str) or "#" not in value:  # most cells: no formula error
+        return None
+    code = value.strip().upper()
+    return code if code in FORMULA_ERRORS else None
 
 
 def precheck(value: CellValue) -> ParseError | None:

@@ -306,7 +306,8 @@ def _read_row(
 
 def _build(model: type[Row], row: int, cells: dict[str, str], fields: dict[str, Any]) -> Row:
     """The row model; a value the model still rejects is dropped rather than raised."""
-    known = {k: v for k, v in fields.items() if k in model.model_fields}
+    declared = model.model_fields  # looked up once: pydantic builds it on each access
+    known = {k: v for k, v in fields.items() if k in declared}
     try:
         return model(row=row, cells=cells, **known)
     except ValidationError as exc:

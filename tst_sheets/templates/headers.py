@@ -37,7 +37,7 @@ def match_columns(tab: TabSpec, header_row: Sequence[object]) -> HeaderMatch:
         name = normalize(text)
         if not name:
             continue
-        col = next((c for c in tab.columns if c.key not in found and name in c.names()), None)
+        col = next((c for c in tab.columns_named(name) if c.key not in found), None)
         if col is None:
             extra[index] = text
         else:
@@ -52,6 +52,8 @@ def find_header(tab: TabSpec, rows: Sequence[Sequence[object]]) -> HeaderMatch |
         match = match_columns(tab, row)
         if match.columns and (best is None or len(match.columns) > len(best.columns)):
             best = match.model_copy(update={"row": index})
+            if len(match.columns) == len(tab.columns):
+                break  # no later row can name more
     return best
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,13 @@ ColumnType = Literal[
 Owner = Literal["team", "service"]
 Layout = Literal["table", "facts", "settings"]
 CellInput = str | int | float | date | None
+
+
+@lru_cache(maxsize=4096)
+def names_of(*texts: str) -> frozenset[str]:
+    """The normalized forms of a header and its aliases (asked for every cell of every header
+    row read, so computed once per spelling)."""
+    return frozenset(normalize(t) for t in texts if t.strip())
 
 
 class TemplateError(TstError, ValueError):
@@ -54,9 +62,9 @@ class ColumnSpec(BaseModel):
     def choices(self) -> list[str]:
         return self.allowed or (["Yes", "No"] if self.type == "yes_no" else [])
 
-    def names(self) -> set[str]:
+    def names(self) -> frozenset[str]:
         """Every normalized header this column answers to."""
-        return {normalize(n) for n in [self.header, *self.aliases] if n.strip()}
+        return names_of(self.header, *self.aliases)
 
     def header_note(self) -> str:
         parts = ["Required." if self.required else ""]
@@ -77,8 +85,8 @@ class SettingSpec(BaseModel):
     owner: Owner = "team"
     default: str = ""
 
-    def names(self) -> set[str]:
-        return {normalize(n) for n in [self.label, *self.aliases]}
+    def names(self) -> frozenset[str]:
+        return names_of(self.label, *self.aliases)
 
 
 class TabSpec(BaseModel):
@@ -95,6 +103,20 @@ class TabSpec(BaseModel):
     text: list[list[str]] = []  # fixed rows of a facts tab
     settings: list[SettingSpec] = []  # rows of a settings tab
     color: str = ""
+
+    @cached_property
+    def by_name(self) -> dict[str, list[ColumnSpec]]:
+        """Normalized header → the columns answering to it, in template order (built once:
+        every cell of every header row read asks)."""
+        out: dict[str, list[ColumnSpec]] = {}
+        for col in self.columns:
+            for name in col.names():
+                out.setdefault(name, []).append(col)
+        return out
+
+    def columns_named(self, name: str) -> list[ColumnSpec]:
+        """The columns a normalized header text names (an alias may serve two)."""
+        return self.by_name.get(name, [])
 
     @model_validator(mode="after")
     def _consistent(self) -> TabSpec:
@@ -120,8 +142,8 @@ class TabSpec(BaseModel):
                 return col
         raise KeyError(f"tab {self.key!r} has no column {key!r}")
 
-    def names(self) -> set[str]:
-        return {normalize(n) for n in [self.title, *self.aliases]}
+    def names(self) -> frozenset[str]:
+        return names_of(self.title, *self.aliases)
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
