@@ -77,6 +77,15 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(
         default=DEFAULT_TEMPLATES, description="Where sheet_templates/ lives."
     )
+    sheets_reads_per_minute: int = Field(
+        default=60,
+        ge=0,
+        description="google target: the Sheets reads a minute the service paces itself to "
+        "(Google's per-user default; 0: no pacing).",
+    )
+    sheets_writes_per_minute: int = Field(
+        default=60, ge=0, description="google target: the same for Sheets writes."
+    )
     max_attempts: int = Field(
         default=10, ge=1, description="Attempts per request, retries included."
     )

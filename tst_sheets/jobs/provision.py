@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
+from tst_sheets.calendar.events import DesiredEvent, desired_events
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs import sharing
@@ -92,6 +93,13 @@ class _Run:
         )
         self.urls: dict[str, str] = {}  # roster Sheet cell -> URL, only the changed ones
         self.pending: list[tuple[str, sharing.Pending]] = []  # (scope, plan) applied last
+        self._events: list[DesiredEvent] | None = None
+
+    def events(self) -> list[DesiredEvent]:
+        """The program's events, worked out once a run (a new workbook lists its team's)."""
+        if self._events is None:
+            self._events = desired_events(self.program)[0]
+        return self._events
 
     def labels(self, team: Team) -> dict[str, str]:
         tpl = self.template
@@ -258,7 +266,7 @@ def _create(run: _Run, team: Team) -> DriveFile:
         run.result.created.append(ref)
         run.result.shared += plan.create
         return DriveFile(id="", app_properties=props)
-    body = render_workbook(run.template, run.program, team, props, members)
+    body = render_workbook(run.template, run.program, team, props, members, run.events())
     granted = {k: v for k, v in granted_changes({}, plan.granted).items() if v}
     all_props = {**props, **granted}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
@@ -305,7 +313,9 @@ def _lay_out(run: _Run, team: Team, book: DriveFile, drafts: list[int]) -> None:
         )
     )
     if not run.dry_run:
-        body = render_workbook(run.template, run.program, team, run.labels(team))
+        body = render_workbook(
+            run.template, run.program, team, run.labels(team), events=run.events()
+        )
         titles = [str(s["properties"]["title"]) for s in body["sheets"]]
         drive_files.lay_out(run.ws, book.id, layout_requests(body, drop=drafts), titles)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tst_sheets.calendar.events import desired_events
+from tst_sheets.calendar.events import DesiredEvent, desired_events
 from tst_sheets.calendar.team_tab import program_event_rows as rows_for
 from tst_sheets.calendar.team_tab import tab_rows
 from tst_sheets.model import Member, Program, TabRead, Team, TeamRecord
@@ -53,10 +53,14 @@ def start_here_rows(program: Program, team: Team, template: WorkbookTemplate) ->
     return [*rows, *how, ["", ""]]
 
 
-def program_event_rows(program: Program, team: Team) -> list[list[str]]:
-    """The team's Program Events rows, exactly as the calendar job writes them."""
-    desired, _ = desired_events(program, {team.team_id: [team.tl_email]})
-    return tab_rows(rows_for(desired, team.team_id))
+def program_event_rows(
+    program: Program, team: Team, events: Sequence[DesiredEvent] | None = None
+) -> list[list[str]]:
+    """The team's Program Events rows, exactly as the calendar job writes them (``events``:
+    the program's, worked out once for a whole run rather than once per workbook)."""
+    if events is None:
+        events, _ = desired_events(program)
+    return tab_rows(rows_for(events, team.team_id))
 
 
 def team_rows(
@@ -103,12 +107,13 @@ def render_workbook(
     team: Team,
     metadata: Mapping[str, str],
     members: Sequence[Member] = (),
+    events: Sequence[DesiredEvent] | None = None,
 ) -> dict[str, Any]:
     """The team workbook's whole ``spreadsheets.create`` body."""
     content: dict[str, Any] = {
         "start_here": start_here_rows(program, team, template),
         "team": team_rows(template, team, members),
-        "program_events": program_event_rows(program, team),
+        "program_events": program_event_rows(program, team, events),
     }
     return render_create(
         template, workbook_title(template, team), content, metadata, time_zone=program.timezone

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
+import requests
 from google.auth.exceptions import GoogleAuthError
 from googleapiclient.discovery import build
 
@@ -24,6 +25,7 @@ from tst_sheets.workspace.calendar import Calendar
 from tst_sheets.workspace.counting import CallCounter
 from tst_sheets.workspace.drive import Drive
 from tst_sheets.workspace.gmail import Gmail
+from tst_sheets.workspace.pace import Pace, emulator_pace, google_pace, unpaced
 from tst_sheets.workspace.retry import RetryPolicy
 from tst_sheets.workspace.sheets import Sheets
 from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
@@ -43,6 +45,7 @@ class Workspace:
     identity: str
     settings: Settings
     policy: RetryPolicy
+    pace: Pace = field(default_factory=unpaced)  # the service's own quota, shared by threads
     # who ``sharing`` and ``calendar`` act as: TST_SUBJECT, else the service ("" when that is
     # a service account behind an owner, whose address is not looked up)
     sharer: str = ""
@@ -101,16 +104,21 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         sharer = identity or settings.calendar_subject()
         calendar_creds = local_credentials(sharer)
         endpoint: str | None = settings.emulator_url.rstrip("/")
+        one_user = who == sharer
     else:
         creds = google_credentials(settings, subject=settings.owner)
         calendar_creds = google_credentials(settings, subject=settings.subject)
         who = settings.owner or service_account_email(creds)
         sharer = settings.subject or (who if not settings.owner else "")
         endpoint = None
-    session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint)
+        one_user = settings.owner == settings.subject
+    # Google's quotas are per user: the files' identity, and the one sharing and calendars act as.
+    pace = pace_for(settings)
+    sharer_pace = pace if one_user else pace.copy()
+    session = WorkspaceSession(creds, counter, policy, emulator_url=endpoint, pace=pace)
 
-    def http(credentials: Any) -> WorkspaceHttp:
-        return WorkspaceHttp(credentials, counter, policy, emulator_url=endpoint)
+    def http(credentials: Any, paced: Pace | None = None) -> WorkspaceHttp:
+        return WorkspaceHttp(credentials, counter, policy, emulator_url=endpoint, pace=paced)
 
     sender = (identity if settings.target == "local" else None) or settings.mail_sender()
     credentials: dict[str, Any] = {"files": creds, "calendar": calendar_creds}
@@ -129,18 +137,33 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
 
     return Workspace(
         sheets=Sheets(gspread.Client(auth=creds, session=session)),
-        drive=Drive(_discovery("drive", "v3", http(creds), endpoint)),
-        calendar=Calendar(_discovery("calendar", "v3", http(calendar_creds), endpoint)),
-        sharing=Drive(_discovery("drive", "v3", http(calendar_creds), endpoint)),
+        drive=Drive(_discovery("drive", "v3", http(creds, pace), endpoint)),
+        calendar=Calendar(
+            _discovery("calendar", "v3", http(calendar_creds, sharer_pace), endpoint)
+        ),
+        sharing=Drive(_discovery("drive", "v3", http(calendar_creds, sharer_pace), endpoint)),
         counter=counter,
         identity=who,
         settings=settings,
         policy=policy,
+        pace=pace,
         sharer=sharer,
         credentials=credentials,
         sender=sender,
         mail_factory=mail,
     )
+
+
+def pace_for(settings: Settings) -> Pace:
+    """The limiter for one identity: Google's quotas, or the ones the emulator enforces (asked
+    once, on its control endpoint; an emulator that does not answer is not paced)."""
+    if settings.target == "google":
+        return google_pace(settings.sheets_reads_per_minute, settings.sheets_writes_per_minute)
+    try:
+        knobs = requests.get(f"{settings.emulator_url.rstrip('/')}/_emulator/knobs", timeout=5)
+        return emulator_pace(knobs.json() if knobs.ok else {})
+    except (requests.RequestException, ValueError):
+        return unpaced()
 
 
 def _discovery(

@@ -20,7 +20,8 @@ from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 
 from tst_sheets.errors import Unreachable
-from tst_sheets.workspace.counting import CallCounter
+from tst_sheets.workspace.counting import CallCounter, classify
+from tst_sheets.workspace.pace import Pace, unpaced
 from tst_sheets.workspace.retry import RetryPolicy, ambiguous, applies_once, reason_of, retryable
 
 GOOGLE_ORIGINS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
@@ -46,6 +47,7 @@ def _with_retries(
     *,
     emulator: str | None,
     once: bool,
+    on_rate_limit: Callable[[], None] = lambda: None,
 ) -> Any:
     """Send, and resend what is worth another try (see ``retry``), within the policy's bounds.
 
@@ -73,6 +75,8 @@ def _with_retries(
             status, body, retry_after = answer(response)
             if not retryable(status, reason_of(body) if status == 403 else ""):
                 return response
+            if status in (403, 429):
+                on_rate_limit()  # the quota left is smaller than the pace believed
             wait = policy.delay(attempt, retry_after)
             if (once and ambiguous(status)) or not policy.should_retry(attempt, started, wait):
                 return response
@@ -100,18 +104,22 @@ class WorkspaceSession(AuthorizedSession):
         policy: RetryPolicy,
         emulator_url: str | None = None,
         rewrite: bool = True,
+        pace: Pace | None = None,
     ) -> None:
         super().__init__(credentials)
         self.counter = counter
         self.policy = policy
+        self.pace = pace or unpaced()
         self.emulator_url = emulator_url.rstrip("/") if emulator_url else None
         self.rewrite = rewrite
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         target = self._rewrite(url)
         kwargs.setdefault("timeout", TIMEOUT_S)
+        api, kind = classify(method, url)
 
         def send() -> requests.Response:
+            self.pace.acquire(api, kind, self.policy.deadline_s)
             self.counter.record(method, url)
             return super(WorkspaceSession, self).request(method, target, *args, **kwargs)
 
@@ -121,6 +129,7 @@ class WorkspaceSession(AuthorizedSession):
             self.policy,
             emulator=self.emulator_url,
             once=applies_once(method, url),
+            on_rate_limit=lambda: self.pace.refused(api, kind),
         )
         return response
 
@@ -144,9 +153,10 @@ class WorkspaceHttp:
         policy: RetryPolicy,
         *,
         emulator_url: str | None,
+        pace: Pace | None = None,
     ) -> None:
         self._session = WorkspaceSession(
-            credentials, counter, policy, emulator_url=emulator_url, rewrite=False
+            credentials, counter, policy, emulator_url=emulator_url, rewrite=False, pace=pace
         )
         self.credentials = credentials
         self.timeout = TIMEOUT_S
