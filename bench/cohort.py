@@ -63,13 +63,15 @@ def mistakes(i: int) -> tuple[MistakeKind, ...]:
     return tuple(kind for every, at, kind in spread if i % every == at)
 
 
-def type_season(settings: Settings, program: Program, books: dict[str, str]) -> None:
-    """Each TL types a season up to ``AS_OF`` into their own workbook, as themselves."""
+def type_season(
+    settings: Settings, program: Program, books: dict[str, str], as_of: date = AS_OF
+) -> None:
+    """Each TL types a season up to ``as_of`` into their own workbook, as themselves."""
     samples = sample_teams()
     template = load_template("team_workbook", settings.templates_dir)
     for i, team in enumerate(program.teams):
         if team.team_id not in books:
             continue
         sample = samples[i % len(samples)].model_copy(update={"team": team})
-        typing = plan_team(sample, program, AS_OF, mistakes(i), template=template)
+        typing = plan_team(sample, program, as_of, mistakes(i), template=template)
         write_typing(connect(settings, team.tl_email), books[team.team_id], typing)

@@ -86,6 +86,10 @@ def emulator(
     quota_window_s: Annotated[
         float, typer.Option(help="The quota window in seconds (Google's: 60).")
     ] = 60.0,
+    quota_api: Annotated[
+        list[str] | None,
+        typer.Option(help="An API the quotas apply to, e.g. sheets (repeat; default: all)."),
+    ] = None,
     sharing_per_user: Annotated[
         int, typer.Option(help="Drive permissions.create per user per window (0: off).")
     ] = 0,
@@ -114,6 +118,7 @@ def emulator(
         quota_read_per_project=quota_read_per_project,
         quota_write_per_project=quota_write_per_project,
         quota_window_s=quota_window_s,
+        quota_apis=list(quota_api or []),
         sharing_per_user=sharing_per_user,
         latency_ms=latency_ms,
         fault_rate=fault_rate,

@@ -28,6 +28,9 @@ GOOGLE_PER_MINUTE: dict[Key, int] = {
 }
 
 
+ALL_APIS = ["sheets", "drive", "calendar", "gmail"]
+
+
 class Pace:
     """Sliding-window limits per (api, kind); a key without a limit is never held back."""
 
@@ -106,5 +109,6 @@ def emulator_pace(knobs: Mapping[str, object]) -> Pace:
         return min((n for n in per if n > 0), default=0)
 
     window = float(str(knobs.get("quota_window_s") or 60.0))
-    apis = ("sheets", "drive", "calendar", "gmail")
+    quota_apis = knobs.get("quota_apis")
+    apis = list(quota_apis) if isinstance(quota_apis, list) and quota_apis else ALL_APIS
     return Pace({(api, kind): limit(kind) for api in apis for kind in ("read", "write")}, window)
