@@ -17,36 +17,36 @@ from tst_sheets.workspace.clients import pace_for
 from tst_sheets.workspace.pace import Pace
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+def take(pace: Pace, api: str, kind: str, patience_s: float = float("inf")) -> None:
+    """One request's slot, answered at once."""
+    with pace.slot(api, kind, patience_s):
+        pass
 
 
-def test_a_full_window_waits_for_its_oldest_request() -> None:
-    clock = FakeClock()
-    pace = Pace({("sheets", "read"): 3}, window_s=60, clock=clock, sleep=clock.sleep)
+def test_a_full_window_waits_for_its_oldest_answer() -> None:
+    pace = Pace({("sheets", "read"): 3}, window_s=0.05)
     for _ in range(3):
-        pace.acquire("sheets", "read")
-    assert clock.now == 0
-    pace.acquire("sheets", "read")
-    assert 60 < clock.now < 62 and pace.waited_s == clock.now  # a window, and a little margin
-    pace.acquire("sheets", "write")  # writes have a quota of their own (here none)
-    assert pace.waited_s == clock.now
+        take(pace, "sheets", "read")
+    assert pace.waited_s == 0
+    take(pace, "sheets", "read")
+    assert pace.waited_s > 0
+    waited = pace.waited_s
+    take(pace, "sheets", "write")  # writes have a quota of their own (here none)
+    assert pace.waited_s == waited
+
+
+def test_a_request_in_flight_holds_its_slot() -> None:
+    pace = Pace({("sheets", "write"): 1}, window_s=60)
+    with pace.slot("sheets", "write"), pytest.raises(GoogleError):
+        take(pace, "sheets", "write", patience_s=0)  # nothing answered yet: no slot frees
 
 
 def test_a_wait_past_the_retry_deadline_is_googles_429_at_once() -> None:
-    clock = FakeClock()
-    pace = Pace({("sheets", "write"): 1}, window_s=60, clock=clock, sleep=clock.sleep)
-    pace.acquire("sheets", "write")
+    pace = Pace({("sheets", "write"): 1}, window_s=60)
+    take(pace, "sheets", "write")
     with pytest.raises(GoogleError) as refused:
-        pace.acquire("sheets", "write", patience_s=10)
-    assert refused.value.status == 429 and clock.now == 0
+        take(pace, "sheets", "write", patience_s=10)
+    assert refused.value.status == 429 and pace.waited_s == 0
 
 
 def test_each_refusal_lowers_the_limit_by_a_twentieth() -> None:

@@ -1,9 +1,9 @@
 """Pace, don't storm: a client-side limiter per API and per read/write, shared by every thread of
 a job, so a run spends the quota minute on work instead of on 429s.
 
-Google counts requests per user per minute (Sheets: 60 reads and 60 writes; Calendar: 600),
-in a sliding window. The limiter keeps the same window: a request waits until fewer than the
-limit were sent in the last ``window_s`` seconds. Each 429 (or rate-limit 403) says the real
+Google counts requests per user per minute (Sheets: 60 reads and 60 writes; Calendar: 600).
+The limiter keeps a sliding window: a request waits until fewer than the limit are in flight
+or were answered in the last ``window_s`` seconds. Each 429 (or rate-limit 403) says the real
 limit is lower than believed (another job shares the quota): the limit drops by 5%.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from tst_sheets.errors import GoogleError
 
@@ -32,59 +33,77 @@ ALL_APIS = ["sheets", "drive", "calendar", "gmail"]
 
 
 class Pace:
-    """Sliding-window limits per (api, kind); a key without a limit is never held back."""
+    """Sliding-window limits per (api, kind); a key without a limit is never held back.
+
+    A request holds its slot while in flight, and its window starts when its answer arrives:
+    Google counted it at some moment before that, so a slot freed a window after the answer
+    can never be one request too many on Google's side, however long requests queue.
+    """
 
     def __init__(
         self,
         limits: Mapping[Key, int],
         window_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.limits = {key: n for key, n in limits.items() if n > 0}
         self.window_s = window_s
-        # A request reaches Google a little after it leaves: keep a slot a little longer than
-        # the window, so the server's count never sees one request too many.
-        self._hold_s = window_s * 1.02 + 0.05
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._sent: dict[Key, deque[float]] = defaultdict(deque)
+        self._clock = clock
+        self._ready = threading.Condition()
+        self._answered: dict[Key, deque[float]] = defaultdict(deque)  # answer times, in order
+        self._in_flight: dict[Key, int] = defaultdict(int)
         self.waited_s = 0.0  # time requests spent waiting for a slot (for benchmarks)
 
-    def acquire(self, api: str, kind: str, patience_s: float = float("inf")) -> None:
-        """Wait for a free slot of (api, kind), then take it; a slot further away than
-        ``patience_s`` (the retry policy's deadline) is Google's 429 at once."""
+    @contextmanager
+    def slot(self, api: str, kind: str, patience_s: float = float("inf")) -> Iterator[None]:
+        """Hold a slot of (api, kind) while the request is sent and answered."""
         key = (api, kind)
-        limit = self.limits.get(key)
-        if not limit:
+        if key not in self.limits:
+            yield
             return
-        while True:
-            with self._lock:
-                sent, now = self._sent[key], self._clock()
-                while sent and now - sent[0] >= self._hold_s:
-                    sent.popleft()
-                if len(sent) < self.limits[key]:
-                    sent.append(now)
+        self._acquire(key, patience_s)
+        try:
+            yield
+        finally:
+            with self._ready:
+                self._in_flight[key] -= 1
+                self._answered[key].append(self._clock())
+                self._ready.notify_all()
+
+    def _acquire(self, key: Key, patience_s: float) -> None:
+        """Wait for a free slot, then take it; a slot further away than ``patience_s`` (the
+        retry policy's deadline) is Google's 429 at once."""
+        with self._ready:
+            while True:
+                answered, now = self._answered[key], self._clock()
+                while answered and now - answered[0] >= self.window_s:
+                    answered.popleft()
+                if len(answered) + self._in_flight[key] < self.limits[key]:
+                    self._in_flight[key] += 1
                     return
-                wait = sent[0] + self._hold_s - now
-                if wait > patience_s:
+                # the oldest answer frees a slot a window after it; with every slot in
+                # flight, a window after the first answer to come
+                wait = answered[0] + self.window_s - now if answered else None
+                soonest = self.window_s if wait is None else wait
+                if soonest > patience_s:
+                    api, kind = key
                     raise GoogleError(
                         429,
-                        f"{api} {kind} quota used up: the next request may go in {wait:.0f} s",
+                        f"{api} {kind} quota used up: the next request may go in {soonest:.0f} s",
                         "rateLimitExceeded",
                         api,
                     )
-                self.waited_s += wait
-            self._sleep(wait)
+                self._ready.wait(wait)
+                self.waited_s += self._clock() - now
 
     def copy(self) -> Pace:
         """The same limits for another identity, whose quota is its own."""
-        return Pace(self.limits, self.window_s, self._clock, self._sleep)
+        return Pace(self.limits, self.window_s, self._clock)
 
     def refused(self, api: str, kind: str) -> None:
         """A 429 for (api, kind): the quota left is smaller than the limit; use 5% less."""
         key = (api, kind)
-        with self._lock:
+        with self._ready:
             if key in self.limits:
                 self.limits[key] = max(1, self.limits[key] - max(1, self.limits[key] // 20))
 

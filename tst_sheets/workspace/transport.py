@@ -119,9 +119,9 @@ class WorkspaceSession(AuthorizedSession):
         api, kind = classify(method, url)
 
         def send() -> requests.Response:
-            self.pace.acquire(api, kind, self.policy.deadline_s)
-            self.counter.record(method, url)
-            return super(WorkspaceSession, self).request(method, target, *args, **kwargs)
+            with self.pace.slot(api, kind, self.policy.deadline_s):
+                self.counter.record(method, url)
+                return super(WorkspaceSession, self).request(method, target, *args, **kwargs)
 
         response: requests.Response = _with_retries(
             send,
