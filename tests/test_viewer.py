@@ -325,6 +325,55 @@ def test_formats_as_the_backend_renders_them(
     assert 'rowspan="2" colspan="2"' in td(html, "C1")
 
 
+def test_a_column_chart_is_drawn_from_its_cells_at_its_anchor(
+    emulator: RunningEmulator, workspace: Workspace
+) -> None:
+    book = workspace.sheets.client.create("Goals", folder_id=workspace.settings.drive_folder)
+    sheet = book.sheet1
+    sheet.update(
+        [["Team", "Baseline", "Target"], ["T01", "40%", "70%"], ["<b>T02</b>", "48%", ""]],
+        "A1",
+        value_input_option=ValueInputOption.user_entered,
+    )
+
+    def column(index: int) -> dict[str, Any]:
+        grid = {"sheetId": sheet.id, "startRowIndex": 0, "endRowIndex": 3}
+        return {
+            "sourceRange": {
+                "sources": [{**grid, "startColumnIndex": index, "endColumnIndex": index + 1}]
+            }
+        }
+
+    chart = {
+        "spec": {
+            "title": "Goals <script>",
+            "basicChart": {
+                "chartType": "COLUMN",
+                "headerCount": 1,
+                "domains": [{"domain": column(0)}],
+                "series": [{"series": column(1)}, {"series": column(2)}],
+            },
+        },
+        "position": {
+            "overlayPosition": {
+                "anchorCell": {"sheetId": sheet.id, "rowIndex": 0, "columnIndex": 4},
+                "widthPixels": 400,
+                "heightPixels": 300,
+            }
+        },
+    }
+    book.batch_update({"requests": [{"addChart": {"chart": chart}}]})
+    html = get(emulator, f"/view/spreadsheets/{book.id}").text
+    drawn = re.search(r'<div class="chart" style="left:(\d+)px;top:(\d+)px"><svg.*?</svg>', html)
+    assert drawn, "no chart on the page"
+    assert drawn.group(1, 2) == ("446", "22")  # row numbers + columns A-D; the letters row
+    svg = drawn.group(0)
+    assert "Goals &lt;script&gt;" in svg and "<script>" not in svg
+    assert ">T01<" in svg and "&lt;b&gt;T02&lt;/b&gt;" in svg  # the domain's cells
+    assert ">Baseline<" in svg and ">Target<" in svg and ">70%<" in svg  # legend, top tick
+    assert svg.count("<rect x=") == 3 + 2  # 40%, 70%, 48% (an empty cell: no column); legend
+
+
 def test_a_calendar_is_an_agenda_by_month(emulator: RunningEmulator, workspace: Workspace) -> None:
     calendar = workspace.calendar.resource
     cal = (

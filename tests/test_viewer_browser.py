@@ -209,13 +209,14 @@ def save_screenshot(page: Any, variable: str = "TST_SCREENSHOT") -> None:
 
 
 def test_the_demos_impact_tab_renders_in_the_viewer(browser: Any) -> None:
-    """A program director opens the Impact tab: the program, each goal, commitments kept."""
+    """A program director opens the Impact tab: the program, each goal against its target in
+    a chart beside the table, commitments kept."""
     from tst_sheets.demo import run as demo_run
 
     ctx = demo_run.start()
     try:
         summary = demo_run.run(ctx)
-        page = browser.new_page(viewport={"width": 1700, "height": 740})
+        page = browser.new_page(viewport={"width": 2300, "height": 740})
         page.goto(summary.viewer_url)
         page.locator("nav.tabs a", has_text="Impact").first.click()
         page.wait_for_load_state()
@@ -224,7 +225,10 @@ def test_the_demos_impact_tab_renders_in_the_viewer(browser: Any) -> None:
         for words in ("The program as of", "Each team's SMART goal", "Commitments kept"):
             assert words in text
         assert "T01" in text and "Not measured yet" in text
+        chart = page.locator("div.chart svg")
+        assert "baseline, mid-year, end of year and target" in (chart.text_content() or "")
         save_screenshot(page, "TST_IMPACT_SCREENSHOT")
+        assert chart.evaluate(_IN_VIEW)  # beside the table, on the first screen
         page.close()
     finally:
         ctx.emulator.stop()

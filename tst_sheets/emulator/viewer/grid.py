@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from tst_sheets.emulator.viewer import charts
+
 DEFAULT_WIDTH = 100  # Sheets' default column width and row height, in pixels
 DEFAULT_HEIGHT = 21
 HEADER_HEIGHT = 22  # the column-letter row above the grid
@@ -127,9 +129,24 @@ def render_sheet(
         out.append("</tr>")
         top += layout.heights[r] if frozen else 0
     out.append("</tbody></table>")
+    out += [_chart(chart, rows, layout, sheet) for chart in sheet.get("charts") or []]
     if n_rows > layout.rows:
         out.append(f'<p class="more">{n_rows - layout.rows} more rows not shown.</p>')
     return "".join(out)
+
+
+def _chart(
+    chart: dict[str, Any], rows: list[list[dict[str, Any]]], layout: _Layout, sheet: dict[str, Any]
+) -> str:
+    """A chart over the grid at its anchor cell, as Sheets floats it above the cells."""
+    row, col, dx, dy = charts.anchor(chart)
+    widths = layout.widths + [DEFAULT_WIDTH] * max(col - len(layout.widths), 0)
+    heights = layout.heights + [DEFAULT_HEIGHT] * max(row - len(layout.heights), 0)
+    left = ROWNUM_WIDTH + sum(widths[:col]) + dx
+    top = HEADER_HEIGHT + sum(heights[:row]) + dy
+    sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
+    svg = charts.chart_svg(chart, rows, sheet_id)
+    return f'<div class="chart" style="left:{left}px;top:{top}px">{svg}</div>'
 
 
 def _layout(

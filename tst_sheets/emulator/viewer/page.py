@@ -31,7 +31,8 @@ nav.tabs a { padding: 6px 14px; border: 1px solid transparent; border-bottom: 3p
              color: var(--muted); text-decoration: none; border-radius: 6px 6px 0 0; }
 nav.tabs a.active { background: #fff; color: #188038; font-weight: 600; border-color: #dadce0;
                     border-bottom-color: #fff; }
-.sheet { overflow: auto; max-height: calc(100vh - 96px); }
+.sheet { overflow: auto; max-height: calc(100vh - 96px); position: relative; }
+.sheet div.chart { position: absolute; z-index: 4; box-shadow: 0 1px 3px rgba(60,64,67,.3); }
 table.grid { border-collapse: separate; border-spacing: 0; table-layout: fixed; width: max-content;
              font: 13px Arial, Helvetica, sans-serif; }
 table.grid td, table.grid th { border-right: 1px solid var(--line);
