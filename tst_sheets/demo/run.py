@@ -28,6 +28,7 @@ from tst_sheets.demo.write import fill_team_tabs
 from tst_sheets.emulator import RunningEmulator, start_in_thread
 from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
 from tst_sheets.emulator.viewer.mail import mailbox_url
+from tst_sheets.jobs.audit import audit
 from tst_sheets.jobs.collect import collect
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.notify import notify
@@ -48,7 +49,7 @@ class StepReport(BaseModel):
 
 class DemoSummary(BaseModel):
     """``--json``: ``{"teams", "byStatus", "statuses", "findings", "staffFindings",
-    "rollupUrl", "viewerUrl", "reportViewerUrl", "emails", "calls", "seconds"}``."""
+    "rollupUrl", "viewerUrl", "reportViewerUrl", "emails", "access", "calls", "seconds"}``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -66,6 +67,10 @@ class DemoSummary(BaseModel):
         default_factory=dict,
         description="The weekly email: messages (to, roles, subject, items), byRole, quiet, "
         "optedOut, and a mailbox in the viewer",
+    )
+    access: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The access audit: ok, files judged, permissions nothing explains",
     )
     calls: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
@@ -157,6 +162,17 @@ def sync_calendars(ctx: DemoContext) -> dict[str, Any]:
     return demo_calendar_step(ctx)
 
 
+def audit_access(ctx: DemoContext) -> dict[str, Any]:
+    result = audit(ctx.ws, ctx.state["roster_id"])
+    ctx.state["audit"] = result
+    return {
+        "ok": result.ok,
+        "files": len(result.files),
+        "unexplained": len(result.unexplained),
+        "calls": result.calls,
+    }
+
+
 def send_weekly_email(ctx: DemoContext) -> dict[str, Any]:
     result = notify(ctx.ws, ctx.state["roster_id"], ctx.as_of)
     ctx.state["notify"] = result
@@ -173,6 +189,7 @@ STEPS: list[tuple[str, Step]] = [
     ("Write the coach roll-up", write_rollup),
     ("Write the Impact Report", write_report),
     ("Sync program calendars", sync_calendars),
+    ("Audit who has access", audit_access),
     ("Send the weekly emails", send_weekly_email),
 ]
 
@@ -208,6 +225,7 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
         report_viewer_url=_report_url(ctx),
         emails=_emails(ctx),
+        access=_access(ctx),
         calls={
             "total": add_calls(*(s.calls for s in steps)),
             "byStep": {s.name: s.calls for s in steps},
@@ -235,6 +253,14 @@ def _emails(ctx: DemoContext) -> dict[str, Any]:
         "optedOut": sent.opted_out,
         "inboxViewerUrl": f"{ctx.emulator.url}{mailbox_url(tl, tl)}" if tl else "",
     }
+
+
+def _access(ctx: DemoContext) -> dict[str, Any]:
+    audited = ctx.state.get("audit")
+    if audited is None:
+        return {}
+    unexplained = [f"{a.who} ({a.role}) on {a.file}" for a in audited.unexplained]
+    return {"ok": audited.ok, "files": len(audited.files), "unexplained": unexplained}
 
 
 def _report_url(ctx: DemoContext) -> str:

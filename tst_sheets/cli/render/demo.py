@@ -48,6 +48,7 @@ def render(console: Console, summary: DemoSummary, serving: bool = False) -> Non
     console.print(_findings_table(summary))
     _agendas(console, summary)
     _emails(console, summary)
+    _access(console, summary)
     inbox = summary.emails.get("inboxViewerUrl", "")
     console.print(
         Panel.fit(
@@ -132,6 +133,18 @@ def _emails(console: Console, summary: DemoSummary) -> None:
     console.print(
         f"Nothing to say this week: {emails['quiet']} people; opted out: {opted}", highlight=False
     )
+
+
+def _access(console: Console, summary: DemoSummary) -> None:
+    """What ``tst-sheets audit`` says of who can open what."""
+    access = summary.access
+    if not access:
+        return
+    if access["ok"]:
+        line = f"Access: every permission on the {access['files']} program files is explained"
+    else:
+        line = "Access: unexplained: " + "; ".join(access["unexplained"])
+    console.print(line, highlight=False)
 
 
 def _agendas(console: Console, summary: DemoSummary) -> None:
