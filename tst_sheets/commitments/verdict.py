@@ -54,7 +54,7 @@ def reason(
     if open_:
         first = _first(open_)
         assert first is not None
-        return Why(text=f"On track; next: {plain_words(first, commitments)}", link=first.link)
+        return Why(text=f"Next: {plain_words(first, commitments)}", link=first.link)
     text = f"Every commitment kept as of {as_of:%b %d, %Y}"
     if any(s.status == "not_recorded" for s in mine):
         text += " (some attendance is not recorded by TST staff yet)"
