@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     sheets_writes_per_minute: int = Field(
         default=60, ge=0, description="google target: the same for Sheets writes."
     )
+    checkpoint_every: int = Field(
+        default=100,
+        ge=0,
+        description="The roll-up saves its progress every this many teams read (0: only when "
+        "cut short), so a run cut off resumes where it stopped.",
+    )
     max_attempts: int = Field(
         default=10, ge=1, description="Attempts per request, retries included."
     )
