@@ -3,14 +3,22 @@ identical to an uninterrupted run; in Cloud Functions the rest goes to Cloud Tas
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import functions_framework
 import pytest
+import requests
+from flask.testing import FlaskClient
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, SERVICE
+from tests.emulator.support import discovery
+from tests.test_functions import SOURCE
 from tests.test_rollup_job import AS_OF, rollup_cells, shown
+from tst_sheets.config import Settings
 from tst_sheets.demo.sample import sample_program
 from tst_sheets.demo.season import type_season
 from tst_sheets.jobs.checkpoint import Budget
@@ -146,3 +154,88 @@ def test_a_what_if_ignores_the_budget_and_saves_nothing(cohort: Cohort) -> None:
     )
     assert result.complete and result.read == TEAMS and not result.written
     assert result.calls["sheets"]["write"] == 0
+
+
+# --- in Cloud Functions: the rest handed to Cloud Tasks ------------------------------------------
+
+QUEUE = "projects/tst-local/locations/us-central1/queues/tst-rollup"
+ROLLUP_URL = "http://127.0.0.1:9/"  # never called: the test delivers the task itself
+
+
+def rollup_function(monkeypatch: pytest.MonkeyPatch, **env: str) -> FlaskClient:
+    """The deployed ``rollup`` function, through functions-framework, configured by ``env``."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FUNCTION_TARGET", "rollup")
+    monkeypatch.setenv("FUNCTION_SIGNATURE_TYPE", "http")
+    return functions_framework.create_app(target="rollup", source=SOURCE).test_client()
+
+
+def test_the_function_hands_the_rest_to_cloud_tasks_and_the_task_completes_it(
+    cohort: Cohort, service_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin_queues = discovery("cloudtasks", "v2", service_env.emulator_url, ADMIN)
+    parent = QUEUE.rpartition("/queues/")[0]
+    admin_queues.projects().locations().queues().create(
+        parent=parent, body={"name": QUEUE}
+    ).execute()  # what cloudbuild.yaml's `gcloud tasks queues create` does
+    function = rollup_function(
+        monkeypatch,
+        TST_AS_OF=AS_OF.isoformat(),
+        TST_TASKS_QUEUE=QUEUE,
+        TST_ROLLUP_URL=ROLLUP_URL,
+        TST_TASKS_SERVICE_ACCOUNT=SERVICE,
+        TST_ROLLUP_READS_PER_RUN="4",  # a budget by count: the same cut on any machine
+        TST_CHECKPOINT_EVERY="2",
+    )
+    first = function.post("/", json={"roster": cohort.roster_id})
+    assert first.status_code == 200, first.get_json()
+    answer = first.get_json()
+    assert (answer["complete"], answer["remaining"], answer["read"]) == (False, TEAMS - 4, 4)
+    assert answer["calls"]["tasks"] == {"read": 0, "write": 1}
+    tasks = requests.get(f"{service_env.emulator_url}/_emulator/tasks", timeout=5).json()["tasks"]
+    assert [t["name"] for t in tasks] == [answer["continuedBy"]]
+    task = tasks[0]
+    assert task["name"].startswith(QUEUE + "/tasks/rollup-")
+    assert task["dispatchDeadline"] == "1800s"  # the function's timeout, not the 10 min default
+    request = task["httpRequest"]
+    assert {k: v for k, v in request.items() if k != "body"} == {
+        "url": ROLLUP_URL,
+        "httpMethod": "POST",
+        "headers": {"Content-Type": "application/json"},
+        "oidcToken": {"serviceAccountEmail": SERVICE, "audience": ROLLUP_URL},
+    }
+    body = base64.b64decode(request["body"])
+    assert json.loads(body) == {"roster": cohort.roster_id}
+
+    # Cloud Tasks' delivery: the same POST, then the task is gone once the function says 200
+    delivered = function.post("/", data=body, headers=request["headers"])
+    assert delivered.status_code == 200, delivered.get_json()
+    done = delivered.get_json()
+    assert done["complete"] and done["remaining"] == 0 and "continuedBy" not in done
+    assert (done["read"], done["reused"]) == (TEAMS - 4, 4) and done["written"]
+    assert len(done["statuses"]) == TEAMS
+    book = done["rollupSpreadsheetId"]
+    assert cohort.up_to_date(book) and cohort.run().read == 0
+    assert len(shown(cohort.ws, book, "Summary")) == TEAMS + 1
+
+
+def test_half_the_handoff_settings_is_one_line_saying_what_to_set(
+    service_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    function = rollup_function(monkeypatch, TST_TASKS_QUEUE=QUEUE)
+    answer = function.post("/", json={})
+    assert answer.status_code == 500
+    error = answer.get_json()["error"]
+    assert error["status"] == "FAILED_PRECONDITION"
+    assert "TST_ROLLUP_URL and TST_TASKS_SERVICE_ACCOUNT" in error["message"]
+    assert "\n" not in error["message"]
+
+
+def test_a_queue_that_is_not_a_queue_name_is_named(
+    service_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    function = rollup_function(monkeypatch, TST_TASKS_QUEUE="tst-rollup")
+    answer = function.post("/", json={})
+    assert answer.status_code == 500
+    assert answer.get_json()["error"]["message"].startswith("TST_TASKS_QUEUE='tst-rollup'")

@@ -48,6 +48,7 @@ from tst_sheets.rollup.state import (
     SheetLayout,
     TeamEntry,
     decode_state,
+    digest,
     encode_state,
 )
 from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
@@ -80,6 +81,7 @@ class RollupResult(Camel):
     complete: bool = Field(default=True, description="False: cut short, progress saved.")
     remaining: int = Field(default=0, description="Teams a cut-short run did not read.")
     checkpoints: int = Field(default=0, description="Times this run saved its progress.")
+    progress: str = Field(default="", exclude=True, description="Digest of the state saved.")
     # for the human summary and the demo (not in the JSON)
     what_if: bool = Field(default=False, exclude=True)
     start_here_written: list[str] = Field(default_factory=list, exclude=True)
@@ -339,6 +341,7 @@ class _Run:
             complete=False,
             remaining=remaining,
             checkpoints=saver.count,
+            progress=digest(saver.saved),
         )
 
     def result(
