@@ -118,7 +118,7 @@ def test_the_tests_run_first() -> None:
 
 def test_the_scheduler_account_may_invoke_every_function_but_the_preflight() -> None:
     names = {gcloud_args(s)[2] for s in DEPLOYS}
-    scheduler = [s for s in INVOKERS if "${_SCHEDULER_SA}" in flag(gcloud_args(s), "--member")]
+    scheduler = [s for s in INVOKERS if "${_SCHEDULER_SA}" in str(flag(gcloud_args(s), "--member"))]
     assert {gcloud_args(s)[2] for s in scheduler} == names - {"tst-doctor"}
     # and one more: the roll-up may call itself (Cloud Tasks carries on a long run), as itself
     others = [gcloud_args(s) for s in INVOKERS if s not in scheduler]
