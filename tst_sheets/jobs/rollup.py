@@ -206,7 +206,7 @@ def rollup(
     result = run.result(book_id, views, written, ws.counter.since(before))
     result.start_here_written, result.problems = written_here, problems
     result.as_of, result.what_if = as_of, as_of != today
-    result.stopped = stopped
+    result.stopped, result.checkpoints = stopped, saver.count
     result.staff_findings = [
         *attendance_to_record(inp),
         *sorted((f for v in views for f in v.status.staff_findings), key=Finding.sort_key),
