@@ -112,3 +112,6 @@ def test_the_control_endpoint_lists_every_task_with_its_body(
         f"{emulator.url}/_emulator/tasks", params={"name": task["name"]}, timeout=5
     )
     assert done.ok and tasks.list(parent=QUEUE).execute() == {}
+    # a delivered task's name stays taken: a resent create cannot run it twice
+    again = http_task(name=task["name"])
+    assert api_error(lambda: tasks.create(parent=QUEUE, body={"task": again}).execute())[0] == 409

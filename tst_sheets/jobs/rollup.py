@@ -4,18 +4,27 @@ Calls, for N active teams of which k changed since the last run:
 
 - always: 1 roster values.batchGet + 1 Drive files.list (every workbook's modifiedTime, labels
   and permissions) + 1 values.get of the roll-up's hidden state tab (absent on the first run);
-- k values.batchGet, one per changed team (``--full``: all N);
+- k values.batchGet, one per changed team (``--full``: all N), 8 at a time;
 - at most 1 spreadsheets.batchUpdate for the whole roll-up, only when it changed (2 on the
   first run: the spreadsheets.create, then the content; 2 if the roll-up was edited by hand
   and the first write is refused: 1 metadata read, then the write again);
-- 1 spreadsheets.batchUpdate per team whose own status changed (its Start Here), with 2 Drive
-  files.list around them so the service's own edit is not taken for a TL's next time.
+- 1 spreadsheets.batchUpdate per team whose own status changed (its Start Here), sent as soon
+  as that team's read completes (the write quota works while reads go on), with Drive
+  files.list around them so the service's own edit is not taken for a TL's next time: 1
+  before the first, 1 after the last, and 1 more per checkpoint that finished some;
+- 1 spreadsheets.batchUpdate of the state tab alone every ``TST_CHECKPOINT_EVERY`` teams read
+  (k/100 by default), so a run cut off resumes where it stopped.
 
 Nothing changed: 2 Sheets reads (roster, state), 0 writes anywhere.
 
+Cut short (``budget`` spent; the function's time): the reads in flight finish, the Start Here
+writes finish, the state is saved (1 write), and nothing else is written. The next run reads
+only the teams not read yet: a roll-up resumed once costs 2 Sheets reads (roster, state) and
+one write per checkpoint more than an uninterrupted one, and reads no workbook twice.
+
 A what-if (``as_of`` other than today, see ``common.today_of``) reads the same and writes
-nothing at all (no roll-up, no Start Here, no roster, no sharing) unless ``write`` says so; it
-answers the same result, so its JSON shows what the roll-up would say.
+nothing at all (no roll-up, no Start Here, no roster, no sharing, no checkpoint) unless
+``write`` says so; it answers the same result, so its JSON shows what the roll-up would say.
 """
 
 from __future__ import annotations

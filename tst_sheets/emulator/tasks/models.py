@@ -17,7 +17,7 @@ from tst_sheets.emulator.clock import Clock, rfc3339
 from tst_sheets.emulator.errors import ApiError
 from tst_sheets.emulator.store import Transaction
 
-QUEUE, TASK = "tasks.queue", "tasks.task"
+QUEUE, TASK, USED = "tasks.queue", "tasks.task", "tasks.used"
 QUEUE_NAME = re.compile(r"^projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]{1,100}$")
 TASK_ID = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 METHODS = {"POST", "GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"}
@@ -110,6 +110,7 @@ class TasksBackend:
     def delete_task(self, txn: Transaction, name: str) -> None:
         self.task(txn, name)
         txn.delete(TASK, name)
+        txn.put(USED, name, {})  # its name stays taken (Google: "deleted or executed recently")
 
     def _name(self, txn: Transaction, parent: str, name: str) -> str:
         if not name:  # Google makes a numeric id
@@ -117,7 +118,7 @@ class TasksBackend:
         queue, _, task_id = name.rpartition("/tasks/")
         if queue != parent or not TASK_ID.match(task_id):
             raise invalid(f"Task name must be {parent}/tasks/TASK_ID, got {name!r}.")
-        if txn.get(TASK, name) is not None:
+        if txn.get(TASK, name) is not None or txn.get(USED, name) is not None:
             raise ApiError(409, "Requested entity already exists")
         return name
 
