@@ -12,6 +12,8 @@ _LOCATION = "/v2/(?P<parent>projects/[^/]+/locations/[^/]+)"
 _QUEUE_NAME = "projects/[^/]+/locations/[^/]+/queues/[^/:]+"
 _QUEUE = f"/v2/(?P<queue>{_QUEUE_NAME})"
 _TASK = f"/v2/(?P<task>{_QUEUE_NAME}/tasks/[^/:]+)"
+_ANY = "/v2/projects/.*"
+_WRITES = ("POST", "PATCH", "DELETE")
 _VIEW_ENUM = "type.googleapis.com/google.cloud.tasks.v2.Task.View"
 MAX_PAGE = 1000
 VIEWS = {"VIEW_UNSPECIFIED", "BASIC", "FULL"}
@@ -19,22 +21,16 @@ VIEWS = {"VIEW_UNSPECIFIED", "BASIC", "FULL"}
 
 def routes(backend: TasksBackend) -> list[Route]:
     api = TasksApi(backend)
-
-    def route(method: str, pattern: str, name: str, kind: Kind, handler: Handler) -> Route:
-        return Route(method, pattern, "cloudtasks", name, kind, handler)
-
-    return [
-        route("POST", _LOCATION + "/queues", "queues.create", "write", api.create_queue),
-        route("GET", _QUEUE, "queues.get", "read", api.get_queue),
-        route("POST", _QUEUE + "/tasks", "tasks.create", "write", api.create_task),
-        route("GET", _QUEUE + "/tasks", "tasks.list", "read", api.list_tasks),
-        route("GET", _TASK, "tasks.get", "read", api.get),
-        route("GET", "/v2/projects/.*", "unimplemented", "read", api.unimplemented),
-        *[
-            route(method, "/v2/projects/.*", "unimplemented", "write", api.unimplemented)
-            for method in ("POST", "PATCH", "DELETE")
-        ],
+    table: list[tuple[str, str, str, Kind, Handler]] = [
+        ("POST", _LOCATION + "/queues", "queues.create", "write", api.create_queue),
+        ("GET", _QUEUE, "queues.get", "read", api.get_queue),
+        ("POST", _QUEUE + "/tasks", "tasks.create", "write", api.create_task),
+        ("GET", _QUEUE + "/tasks", "tasks.list", "read", api.list_tasks),
+        ("GET", _TASK, "tasks.get", "read", api.get),
+        ("GET", _ANY, "unimplemented", "read", api.unimplemented),
+        *[(verb, _ANY, "unimplemented", "write", api.unimplemented) for verb in _WRITES],
     ]
+    return [Route(verb, path, "cloudtasks", name, kind, fn) for verb, path, name, kind, fn in table]
 
 
 class TasksApi:

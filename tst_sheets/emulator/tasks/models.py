@@ -69,10 +69,7 @@ class TasksBackend:
         return queue
 
     def queue(self, txn: Transaction, name: str) -> Doc:
-        queue = txn.get(QUEUE, name)
-        if queue is None:
-            raise not_found()
-        return queue
+        return _existing(txn, QUEUE, name)
 
     # -- tasks ----------------------------------------------------------------------------
 
@@ -95,10 +92,7 @@ class TasksBackend:
         return stored
 
     def task(self, txn: Transaction, name: str) -> Doc:
-        task = txn.get(TASK, name)
-        if task is None:
-            raise not_found()
-        return task
+        return _existing(txn, TASK, name)
 
     def tasks(self, txn: Transaction, parent: str) -> list[Doc]:
         self.queue(txn, parent)
@@ -148,6 +142,13 @@ class TasksBackend:
             if request.get(key) is not None:
                 out[key] = request[key]
         return out
+
+
+def _existing(txn: Transaction, kind: str, name: str) -> Doc:
+    doc = txn.get(kind, name)
+    if doc is None:
+        raise not_found()
+    return doc
 
 
 def rfc3339_micro(moment: datetime) -> str:
