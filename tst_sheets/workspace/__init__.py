@@ -2,7 +2,7 @@
 
 ``connect(settings)`` builds the clients of a target (Google, or the local emulator) with
 their credentials, retries and call counting; ``Workspace.sheets``, ``.drive``, ``.calendar``
-and ``.gmail`` (as the sender) offer one method per REST call and raise only the project's
+``.gmail`` (as the sender) and ``.tasks`` (Cloud Tasks) offer one method per REST call and raise only the project's
 ``GoogleError``;
 ``once`` sends what must apply at most once.
 """
