@@ -210,7 +210,8 @@ def rollup(
     if write:
         rollup_book.record_in_roster(ws, run.roster, book_id)
         rollup_book.share(ws, run.program, book_id, files, created)
-    written_here = [t.team_id for t in active if t.team_id in set(writer.written)]
+    done = set(writer.written)
+    written_here = [t.team_id for t in active if t.team_id in done]
     problems = [*writer.problems, *saver.problems]
     result = run.result(book_id, views, written, ws.counter.since(before))
     result.start_here_written, result.problems = written_here, problems
