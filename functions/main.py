@@ -11,6 +11,12 @@ request gets 400 (405 for a wrong method) with
 ``{"error": {"code", "message", "status"}}``; any other failure is logged and answered 500
 without its details, so no stack trace or internal text reaches a caller.
 
+``rollup`` reads for ``TST_ROLLUP_BUDGET_S`` (below the function's timeout); a run that had
+more to read saves its progress, answers ``"complete": false`` with the teams ``remaining``,
+and hands the rest to Cloud Tasks (``continuedBy``: the task), which calls the function again
+with the same parameters and an OIDC token (``TST_TASKS_QUEUE``, ``TST_ROLLUP_URL``,
+``TST_TASKS_SERVICE_ACCOUNT``).
+
 The repository root's ``main.py`` re-exports these so ``gcloud functions deploy --source .``
 finds them; see ``cloudbuild.yaml``.
 """
@@ -131,11 +137,48 @@ def _collect(ws: Workspace, req: JobRequest) -> BaseModel:
 
 
 def _rollup(ws: Workspace, req: JobRequest) -> BaseModel:
+    from tst_sheets.jobs.checkpoint import Budget
+    from tst_sheets.jobs.continuation import ContinuedRollup, hand_on
     from tst_sheets.jobs.rollup import rollup as job
 
+    settings, before = ws.settings, ws.calls()
+    where = settings.continuation()  # half configured: say so before any work
+    budget = Budget.seconds(settings.rollup_budget_s, settings.rollup_reads_per_run or None)
     as_of = None if req.as_of == req.today else req.as_of  # today's run writes; a what-if not
     allowed = req.allow_mass_change
-    return job(ws, req.roster_id, as_of, full=req.full, write=req.write, allow_mass_change=allowed)
+    result = job(
+        ws,
+        req.roster_id,
+        as_of,
+        full=req.full,
+        write=req.write,
+        allow_mass_change=allowed,
+        budget=budget,
+    )
+    if result.complete or not result.read:  # no progress: a task would only loop
+        return result
+    if where is None:
+        log.error(
+            "roll-up cut short with %d teams to read: set TST_TASKS_QUEUE, TST_ROLLUP_URL and "
+            "TST_TASKS_SERVICE_ACCOUNT to continue it at once (the next run resumes anyway)",
+            result.remaining,
+        )
+        return result
+    task = hand_on(ws, where, continuation_params(req), result)
+    calls = ws.counter.since(before)  # the task's create too
+    answer = {**result.model_dump(by_alias=True), "continuedBy": task, "calls": calls}
+    return ContinuedRollup.model_validate(answer)
+
+
+def continuation_params(req: JobRequest) -> dict[str, Any]:
+    """The request that carries on: the same roster, date and guard. Never ``full``: what
+    this run read is kept, and the rest is read because it changed or was never read."""
+    params: dict[str, Any] = {"roster": req.roster_id} if req.roster_id else {}
+    if req.as_of != req.today:  # a past date that writes (``write``): the same date again
+        params.update(asOf=req.as_of.isoformat(), write=True)
+    if req.allow_mass_change:
+        params["allowMassChange"] = True
+    return params
 
 
 def _notify(ws: Workspace, req: JobRequest) -> BaseModel:

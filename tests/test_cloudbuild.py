@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tst_sheets.config import QUEUE_NAME, Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = yaml.safe_load((ROOT / "cloudbuild.yaml").read_text())
 STEPS: list[dict[str, Any]] = BUILD["steps"]
@@ -116,10 +118,56 @@ def test_the_tests_run_first() -> None:
 
 def test_the_scheduler_account_may_invoke_every_function_but_the_preflight() -> None:
     names = {gcloud_args(s)[2] for s in DEPLOYS}
-    bound = {gcloud_args(s)[2] for s in INVOKERS}
-    assert bound == names - {"tst-doctor"}
-    for step in INVOKERS:
-        assert flag(gcloud_args(step), "--member") == "serviceAccount:${_SCHEDULER_SA}"
+    scheduler = [s for s in INVOKERS if "${_SCHEDULER_SA}" in str(flag(gcloud_args(s), "--member"))]
+    assert {gcloud_args(s)[2] for s in scheduler} == names - {"tst-doctor"}
+    # and one more: the roll-up may call itself (Cloud Tasks carries on a long run), as itself
+    others = [gcloud_args(s) for s in INVOKERS if s not in scheduler]
+    assert [(a[2], flag(a, "--member")) for a in others] == [
+        ("tst-rollup", "serviceAccount:${_SERVICE_ACCOUNT}")
+    ]
+
+
+def rollup_env() -> dict[str, str]:
+    step = next(s for s in DEPLOYS if flag(gcloud_args(s), "--entry-point") == "rollup")
+    text = substitute(flag(gcloud_args(step), "--set-env-vars") or "", substitution_values())
+    return dict(pair.split("=", 1) for pair in text.split(","))
+
+
+def test_the_rollup_knows_where_to_hand_the_rest_of_a_long_run() -> None:
+    env = rollup_env()
+    assert QUEUE_NAME.match(env["TST_TASKS_QUEUE"])
+    assert env["TST_TASKS_QUEUE"] == "projects/demo-project/locations/us-central1/queues/tst-rollup"
+    assert env["TST_ROLLUP_URL"] == "https://tst-rollup-1.us-central1.run.app"
+    assert env["TST_TASKS_SERVICE_ACCOUNT"] == "tst-functions@demo-project.iam.gserviceaccount.com"
+    step = next(s for s in DEPLOYS if flag(gcloud_args(s), "--entry-point") == "rollup")
+    timeout = int((flag(gcloud_args(step), "--timeout") or "0").rstrip("s"))
+    assert 0 < float(env["TST_ROLLUP_BUDGET_S"]) <= timeout - 120, "time to save and hand on"
+    # the settings parse as the function will parse them
+    settings = Settings.model_validate({k[4:].lower(): v for k, v in env.items()})
+    assert settings.continuation() is not None
+
+
+def test_the_queue_is_created_or_updated_with_least_privilege(tmp_path: Path) -> None:
+    code, calls = run_script("tasks-queue", tmp_path)
+    assert code == 0
+    create = next(c for c in calls if c[:3] == ["tasks", "queues", "create"])
+    assert create[3] == "tst-rollup" and "--location=us-central1" in create
+    assert "--max-concurrent-dispatches=1" in create  # one run at a time, as the function
+    enqueuer = next(c for c in calls if c[:3] == ["tasks", "queues", "add-iam-policy-binding"])
+    sa = "serviceAccount:tst-functions@demo-project.iam.gserviceaccount.com"
+    assert enqueuer[3] == "tst-rollup"  # on the queue, not the project
+    assert flag(enqueuer, "--member") == sa
+    assert flag(enqueuer, "--role") == "roles/cloudtasks.enqueuer"
+    act_as = next(c for c in calls if c[:2] == ["iam", "service-accounts"])
+    assert act_as[3] == "tst-functions@demo-project.iam.gserviceaccount.com"  # itself only
+    assert flag(act_as, "--role") == "roles/iam.serviceAccountUser"
+    assert not any("projects" in c[:2] and "add-iam-policy-binding" in c for c in calls)
+
+
+def test_an_existing_queue_is_updated(tmp_path: Path) -> None:
+    code, calls = run_script("tasks-queue", tmp_path, QUEUE_EXISTS="1")
+    assert code == 0
+    assert any(c[:3] == ["tasks", "queues", "update"] for c in calls)
 
 
 # -- substitutions -----------------------------------------------------------------------------
@@ -146,6 +194,9 @@ def test_every_substitution_is_defined_and_used() -> None:
         "_CALENDAR_SCHEDULE",
         "_PROVISION_SCHEDULE",
         "_NOTIFY_SCHEDULE",
+        "_TASKS_QUEUE",
+        "_ROLLUP_URL",
+        "_ROLLUP_BUDGET_S",
     ):
         assert key in defined
     assert BUILD["options"]["dynamicSubstitutions"] is True
@@ -170,6 +221,8 @@ def run_script(step_id: str, tmp_path: Path, **env: str) -> tuple[int, list[list
         "if args[:2] == ['functions', 'describe']:\n"
         "    print(f'https://{args[2]}-abc-uc.a.run.app')\n"
         "if args[:3] == ['scheduler', 'jobs', 'create'] and os.environ.get('JOBS_EXIST'):\n"
+        "    sys.exit('ALREADY_EXISTS')\n"
+        "if args[:3] == ['tasks', 'queues', 'create'] and os.environ.get('QUEUE_EXISTS'):\n"
         "    sys.exit('ALREADY_EXISTS')\n"
     )
     fake.chmod(0o755)

@@ -159,7 +159,11 @@ def test_cold_run_reads_each_workbook_once(world: World) -> None:
         "staffFindings",
         "calls",
         "stopped",
+        "complete",
+        "remaining",
+        "checkpoints",
     }
+    assert dump["complete"] and dump["remaining"] == 0
     team = dump["statuses"][0]
     assert {"teamId", "status", "why", "commitments", "goal"} <= set(team)
     assert set(team["why"]) == {"text", "link"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -14,6 +16,7 @@ from tst_sheets.model.a1 import ID_ALPHABET, is_google_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_SERVICE_ACCOUNT = "tst-service@tst-sheets.iam.gserviceaccount.com"
+QUEUE_NAME = re.compile(r"^projects/[^/]+/locations/[^/]+/queues/[A-Za-z0-9-]{1,100}$")
 
 
 def _templates_home() -> Path:
@@ -26,6 +29,15 @@ def _templates_home() -> Path:
 
 
 DEFAULT_TEMPLATES = _templates_home()
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """A Cloud Tasks queue, the URL its task calls, and whose OIDC token the task carries."""
+
+    queue: str
+    url: str
+    service_account: str
 
 
 class Settings(BaseSettings):
@@ -86,6 +98,33 @@ class Settings(BaseSettings):
     sheets_writes_per_minute: int = Field(
         default=60, ge=0, description="google target: the same for Sheets writes."
     )
+    checkpoint_every: int = Field(
+        default=100,
+        ge=0,
+        description="The roll-up saves its progress every this many teams read (0: only when "
+        "cut short), so a run cut off resumes where it stopped.",
+    )
+    rollup_budget_s: float = Field(
+        default=1500.0,
+        gt=0,
+        description="Cloud Functions: seconds a roll-up starts reads for; then it saves its "
+        "progress and hands the rest to Cloud Tasks (below the function's 1,800 s timeout).",
+    )
+    rollup_reads_per_run: int = Field(
+        default=0, ge=0, description="Cloud Functions: workbooks one invocation reads (0: any)."
+    )
+    tasks_queue: str | None = Field(
+        default=None,
+        description="Cloud Functions: the Cloud Tasks queue a roll-up out of time hands the "
+        "rest to, projects/P/locations/L/queues/Q.",
+    )
+    rollup_url: str | None = Field(
+        default=None, description="The roll-up function's own URL: where the task calls."
+    )
+    tasks_service_account: str | None = Field(
+        default=None,
+        description="The service account whose OIDC token the task carries (the functions').",
+    )
     max_attempts: int = Field(
         default=10, ge=1, description="Attempts per request, retries included."
     )
@@ -99,7 +138,16 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "drive_folder", "owner", "subject", "sender", "roster_id", "key_file", mode="before"
+        "drive_folder",
+        "owner",
+        "subject",
+        "sender",
+        "roster_id",
+        "key_file",
+        "tasks_queue",
+        "rollup_url",
+        "tasks_service_account",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -112,6 +160,46 @@ class Settings(BaseSettings):
         if value is not None and not is_google_id(value):
             raise ValueError(f"not a Google file id ({ID_ALPHABET} only)")
         return value
+
+    @field_validator("tasks_queue")
+    @classmethod
+    def _queue_name(cls, value: str | None) -> str | None:
+        if value is not None and not QUEUE_NAME.match(value):
+            raise ValueError("not a queue name (projects/P/locations/L/queues/Q)")
+        return value
+
+    @field_validator("rollup_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("not a URL (https://…)")
+        return value
+
+    @field_validator("tasks_service_account")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and "@" not in value:
+            raise ValueError("not a service account's email")
+        return value
+
+    def continuation(self) -> Continuation | None:
+        """Where a roll-up out of time hands the rest: all three settings, or none (then a
+        cut-short run waits for the next scheduled one). Some but not all: a ConfigError."""
+        named = {
+            "TST_TASKS_QUEUE": self.tasks_queue,
+            "TST_ROLLUP_URL": self.rollup_url,
+            "TST_TASKS_SERVICE_ACCOUNT": self.tasks_service_account,
+        }
+        missing = [name for name, value in named.items() if not value]
+        if len(missing) == len(named):
+            return None
+        if missing:
+            raise ConfigError(
+                f"Set {' and '.join(missing)} too: a roll-up hands the rest of a long run to "
+                "Cloud Tasks only with the queue, the function's URL and its service account."
+            )
+        assert self.tasks_queue and self.rollup_url and self.tasks_service_account
+        return Continuation(self.tasks_queue, self.rollup_url, self.tasks_service_account)
 
     @classmethod
     def load(cls) -> Settings:

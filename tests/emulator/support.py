@@ -75,9 +75,9 @@ class LoopbackSession(requests.Session):
 def discovery(api: str, version: str, base_url: str, identity: str) -> Any:
     """A googleapiclient resource on the emulator (``/drive/v3/``, ``/calendar/v3/``, ``/``).
 
-    Sheets' and Gmail's discovery documents have an empty ``servicePath`` (their method
-    paths begin ``v4/`` and ``gmail/v1/``), so their endpoint is the bare base URL."""
-    bare = api in ("sheets", "gmail")
+    Sheets', Gmail's and Cloud Tasks' discovery documents have an empty ``servicePath`` (their
+    method paths begin ``v4/``, ``gmail/v1/``, ``v2/``), so their endpoint is the bare base URL."""
+    bare = api in ("sheets", "gmail", "cloudtasks")
     endpoint = f"{base_url}/" if bare else f"{base_url}/{api}/{version}/"
     return build(
         api,

@@ -1,5 +1,5 @@
-"""A local emulator of the parts of Google Sheets v4, Drive v3, Calendar v3 and Gmail v1 the
-service uses.
+"""A local emulator of the parts of Google Sheets v4, Drive v3, Calendar v3, Gmail v1 and Cloud
+Tasks v2 the service uses.
 
 Self-contained: nothing here imports the rest of ``tst_sheets``. Each API keeps its state
 model (``models.py``) apart from its HTTP handling (``handlers.py``), the way moto does.

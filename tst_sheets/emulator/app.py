@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tst_sheets.emulator import calendar, drive, gmail, sheets, viewer
+from tst_sheets.emulator import calendar, drive, gmail, sheets, tasks, viewer
 from tst_sheets.emulator.clock import Clock
 from tst_sheets.emulator.errors import ApiError, server_error, unauthenticated
 from tst_sheets.emulator.http import Call, Route, json_response
@@ -22,8 +22,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmulatorApp:
-    """Sheets v4, Drive v3, Calendar v3 and Gmail v1 on Google's own paths, plus
-    ``/_emulator/*``.
+    """Sheets v4, Drive v3, Calendar v3, Gmail v1 and Cloud Tasks v2 on Google's own paths,
+    plus ``/_emulator/*``.
 
     ``Authorization: Bearer <email>`` names the caller; Drive permissions decide access.
     """
@@ -38,11 +38,13 @@ class EmulatorApp:
         self.sheets = sheets.SheetsBackend(self.drive, self.clock)
         self.calendar = calendar.CalendarBackend(self.clock)
         self.gmail = gmail.GmailBackend(self.clock)
+        self.tasks = tasks.TasksBackend(self.clock)
         self.routes: list[Route] = [
             *sheets.routes(self.sheets),
             *drive.routes(self.drive, self.gate),
             *calendar.routes(self.calendar),
             *gmail.routes(self.gmail.mailboxes),
+            *tasks.routes(self.tasks),
         ]
 
     # -- WSGI ---------------------------------------------------------------------------
@@ -125,9 +127,27 @@ class EmulatorApp:
                 return json_response(error.body(), error.code)
             self.gate.reseed()
             return json_response(self.knobs.as_dict())
+        if path == "/_emulator/tasks":
+            return self._tasks_control(request)
         if path == "/_emulator/health":
             return json_response({"ok": True})
         return json_response(ApiError(404, f"No such control endpoint: {path}").body(), 404)
+
+    def _tasks_control(self, request: Request) -> Response:
+        """Every task recorded, in FULL view (GET), so a test can deliver one; DELETE
+        ``?name=`` removes one, as Cloud Tasks does once its handler answered 2xx."""
+        with self.store.transaction() as txn:
+            if request.method == "GET":
+                return json_response(
+                    {"tasks": [tasks.view(t, True) for t in self.tasks.all_tasks(txn)]}
+                )
+            if request.method == "DELETE":
+                try:
+                    self.tasks.delete_task(txn, request.args.get("name", ""))
+                except ApiError as error:
+                    return json_response(error.body(), error.code)
+                return json_response({})
+        return json_response(ApiError(405, "GET or DELETE").body(), 405)
 
 
 _DROP = Response(status=599)  # marker: close the connection instead of answering

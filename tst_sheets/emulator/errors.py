@@ -184,6 +184,13 @@ def quota_exceeded(api: str, scope: str, kind: str) -> ApiError:
                 }
             ],
         )
+    if api == "cloudtasks":  # Google's Cloud APIs: 429 RESOURCE_EXHAUSTED, no errors[]
+        return ApiError(
+            429,
+            f"Quota exceeded for quota metric 'Requests' and limit 'Requests per minute"
+            f"{' per user' if scope == 'user' else ''}' of service 'cloudtasks.googleapis.com' "
+            "for consumer 'project_number:0'.",
+        )
     if scope == "user" and api in ("drive", "gmail"):
         message = (
             "User Rate Limit Exceeded. Rate of requests for user exceed configured project "
@@ -222,7 +229,7 @@ def sharing_rate_exceeded(name: str) -> ApiError:
 
 def server_error(api: str, code: int) -> ApiError:
     """A 500 or 503 in the API's own words (Drive, Calendar and Gmail: ``backendError``)."""
-    if api == "sheets":
+    if api in ("sheets", "cloudtasks"):
         if code == 500:
             return ApiError(500, "Internal error encountered.")
         return ApiError(503, "The service is currently unavailable.")

@@ -11,7 +11,7 @@ failure stays that team's own: nothing here raises.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -80,32 +80,55 @@ def read_teams(
     keys: Collection[str] | None = None,
     extra: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    on_read: Callable[[TeamRead], None] | None = None,
+    stop: Callable[[int], bool] | None = None,
 ) -> dict[str, TeamRead]:
-    """Several workbooks, a few at a time; each failure stays that team's own."""
+    """Several workbooks, a few at a time; each failure stays that team's own.
+
+    ``on_read`` sees each read as it completes, in this thread (so it may write while the
+    other reads go on). ``stop(started)`` is asked before each read is started: once it says
+    True no more start, and the teams never started are not in the answer.
+    """
     out: dict[str, TeamRead] = {}
     if progress:
         progress(0, len(teams), "")
     if not teams:
         return out
+    queue = list(reversed(teams))
+    running: dict[Future[TeamRead], Team] = {}
     with ThreadPoolExecutor(max_workers=min(READERS, len(teams))) as pool:
-        futures = {
-            pool.submit(
-                read_team,
-                ws,
-                team,
-                program,
-                template,
-                spreadsheet_id=books.get(team.team_id),
-                keys=keys,
-                extra=extra,
-            ): team
-            for team in teams
-        }
-        for future in as_completed(futures):
-            team = futures[future]
-            out[team.team_id] = future.result()
-            if progress:
-                progress(len(out), len(teams), team.team_id)
+
+        def start() -> None:
+            # a few more than the readers: a worker never waits for this loop to hand it one
+            while queue and len(running) < 2 * READERS:
+                if stop is not None and stop(len(teams) - len(queue)):
+                    queue.clear()
+                    return
+                team = queue.pop()
+                book = books.get(team.team_id)
+                future = pool.submit(
+                    read_team,
+                    ws,
+                    team,
+                    program,
+                    template,
+                    spreadsheet_id=book,
+                    keys=keys,
+                    extra=extra,
+                )
+                running[future] = team
+
+        start()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                team = running.pop(future)
+                out[team.team_id] = read = future.result()
+                if on_read:
+                    on_read(read)
+                if progress:
+                    progress(len(out), len(teams), team.team_id)
+            start()
     return out
 
 

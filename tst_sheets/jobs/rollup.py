@@ -4,18 +4,27 @@ Calls, for N active teams of which k changed since the last run:
 
 - always: 1 roster values.batchGet + 1 Drive files.list (every workbook's modifiedTime, labels
   and permissions) + 1 values.get of the roll-up's hidden state tab (absent on the first run);
-- k values.batchGet, one per changed team (``--full``: all N);
+- k values.batchGet, one per changed team (``--full``: all N), 8 at a time;
 - at most 1 spreadsheets.batchUpdate for the whole roll-up, only when it changed (2 on the
   first run: the spreadsheets.create, then the content; 2 if the roll-up was edited by hand
   and the first write is refused: 1 metadata read, then the write again);
-- 1 spreadsheets.batchUpdate per team whose own status changed (its Start Here), with 2 Drive
-  files.list around them so the service's own edit is not taken for a TL's next time.
+- 1 spreadsheets.batchUpdate per team whose own status changed (its Start Here), sent as soon
+  as that team's read completes (the write quota works while reads go on), with Drive
+  files.list around them so the service's own edit is not taken for a TL's next time: 1
+  before the first, 1 after the last, and 1 more per checkpoint that finished some;
+- 1 spreadsheets.batchUpdate of the state tab alone every ``TST_CHECKPOINT_EVERY`` teams read
+  (k/100 by default), so a run cut off resumes where it stopped.
 
 Nothing changed: 2 Sheets reads (roster, state), 0 writes anywhere.
 
+Cut short (``budget`` spent; the function's time): the reads in flight finish, the Start Here
+writes finish, the state is saved (1 write), and nothing else is written. The next run reads
+only the teams not read yet: a roll-up resumed once costs 2 Sheets reads (roster, state) and
+one write per checkpoint more than an uninterrupted one, and reads no workbook twice.
+
 A what-if (``as_of`` other than today, see ``common.today_of``) reads the same and writes
-nothing at all (no roll-up, no Start Here, no roster, no sharing) unless ``write`` says so; it
-answers the same result, so its JSON shows what the roll-up would say.
+nothing at all (no roll-up, no Start Here, no roster, no sharing, no checkpoint) unless
+``write`` says so; it answers the same result, so its JSON shows what the roll-up would say.
 """
 
 from __future__ import annotations
@@ -27,13 +36,14 @@ from pydantic import Field
 
 from tst_sheets.commitments import CommitmentSet, load_commitments
 from tst_sheets.jobs import rollup_book
+from tst_sheets.jobs.checkpoint import Budget, Checkpoint
 from tst_sheets.jobs.collect import Unreadable, team_status
 from tst_sheets.jobs.common import roster_id_of, team_template, today_of
 from tst_sheets.jobs.files import list_program_files, program_home, team_books
 from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import Progress, TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster
-from tst_sheets.jobs.start_here import update_start_here
+from tst_sheets.jobs.start_here import StartHereWriter
 from tst_sheets.model import Camel, DriveFile, Finding, Program, Team, TeamStatus, spreadsheet_url
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.program import zone
@@ -47,6 +57,7 @@ from tst_sheets.rollup.state import (
     SheetLayout,
     TeamEntry,
     decode_state,
+    digest,
     encode_state,
 )
 from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
@@ -60,7 +71,7 @@ READER_VERSION = 1  # bump when the reader's output changes: kept records are th
 class RollupResult(Camel):
     """``--json``: ``{"rollupSpreadsheetId", "url", "asOf", "written", "teams", "byStatus",
     "read", "reused", "unreadable", "statuses", "findings", "staffFindings", "calls",
-    "stopped"}``."""
+    "stopped", "complete", "remaining", "checkpoints"}``."""
 
     rollup_spreadsheet_id: str = Field(alias="rollupSpreadsheetId")
     url: str
@@ -76,6 +87,10 @@ class RollupResult(Camel):
     staff_findings: list[Finding] = Field(default_factory=list, alias="staffFindings")
     calls: dict[str, dict[str, int]] = Field(default_factory=dict)
     stopped: str = Field(default="", description="Why nothing was written (mass change).")
+    complete: bool = Field(default=True, description="False: cut short, progress saved.")
+    remaining: int = Field(default=0, description="Teams a cut-short run did not read.")
+    checkpoints: int = Field(default=0, description="Times this run saved its progress.")
+    progress: str = Field(default="", exclude=True, description="Digest of the state saved.")
     # for the human summary and the demo (not in the JSON)
     what_if: bool = Field(default=False, exclude=True)
     start_here_written: list[str] = Field(default_factory=list, exclude=True)
@@ -90,12 +105,20 @@ def rollup(
     progress: Progress | None = None,
     write: bool | None = None,
     allow_mass_change: bool = False,
+    budget: Budget | None = None,
+    checkpoint_every: int | None = None,
 ) -> RollupResult:
     """Read what changed, evaluate every team, write the roll-up and changed Start Here tabs.
 
     ``write``: None writes when ``as_of`` is today (a what-if date writes nothing); True or
     False decide. A roll-up that would drop more than a quarter of the teams it showed last
     time writes nothing (``stopped``) unless ``allow_mass_change``.
+
+    Progress is saved every ``checkpoint_every`` teams read (default ``TST_CHECKPOINT_EVERY``;
+    0: never), so a run cut off resumes where it stopped. Once ``budget`` is spent no more
+    reads start: the run saves its progress and answers ``complete`` False with the teams
+    ``remaining``, writing no roll-up tab (coaches keep the last complete roll-up). A run that
+    writes nothing has nowhere to save to: it ignores ``budget``.
     """
     before = ws.calls()
     program_home(ws)  # a service account with nowhere to create stops here
@@ -121,8 +144,38 @@ def rollup(
     shown = Removal(what="teams", removed=len(dropped), existing=len(state.teams))
     stopped = stop_reason("rollup", [shown], allowed=allow_mass_change) if write else ""
     write = write and not stopped
-    entries = run.refresh(active, team_books(files, run.program), state, full, progress)
-    views = [run.view(team, entries[team.team_id], as_of) for team in active]
+    current = _initial_layout(run.tpl) if created else state.layout
+    entries: dict[str, TeamEntry] = {}
+    books = team_books(files, run.program)
+    with StartHereWriter(ws, run.tpl, as_of, run.commitments, entries, enabled=write) as writer:
+        saver = Checkpoint(
+            ws,
+            book_id,
+            run.tpl,
+            state.model_copy(update={"reader": run.reader()}),
+            current,
+            every=_every(ws, checkpoint_every) if write else 0,
+            saved=column,
+        )
+        run.refresh(
+            active,
+            books,
+            state,
+            full,
+            as_of,
+            entries,
+            writer,
+            saver,
+            budget if write else None,
+            progress,
+        )
+        remaining = len(active) - len(entries)
+        if remaining and write:  # cut short: save what was read, write nothing else
+            saver.save(entries, writer, wait=True)
+        writer.settle(wait=True)
+    if remaining:
+        return run.incomplete(book_id, len(active), remaining, ws.counter.since(before), saver)
+    views = [run.views[team.team_id] for team in active]
     inp = RollupInput(
         program=run.program,
         as_of=as_of,
@@ -132,23 +185,17 @@ def rollup(
         versions=run.versions(),
     )
     content = build(inp, run.tpl, RunFacts(generated_at=_now(run.program)))
-    written_here, problems = (
-        update_start_here(ws, run.tpl, views, entries, as_of, run.commitments)
-        if write
-        else ([], [])
-    )
     new_state = RollupState(
         content_digest=content.digest(),
         first_seen=content.first_seen,
-        teams=entries,
+        teams={team.team_id: entries[team.team_id] for team in active},
         reader=run.reader(),
         layout=layout_of([*content.tabs, state_grid(run.tpl, [])]),
     )
     new_column = encode_state(new_state)
     # same content and same state: nothing to write anywhere
-    written = write and new_column != column
+    written = write and new_column != (saver.saved or column)
     if written:
-        current = _initial_layout(run.tpl) if created else state.layout
         facts = RunFacts(
             generated_at=_now(run.program),
             read=run.read_count,
@@ -163,10 +210,13 @@ def rollup(
     if write:
         rollup_book.record_in_roster(ws, run.roster, book_id)
         rollup_book.share(ws, run.program, book_id, files, created)
+    done = set(writer.written)
+    written_here = [t.team_id for t in active if t.team_id in done]
+    problems = [*writer.problems, *saver.problems]
     result = run.result(book_id, views, written, ws.counter.since(before))
     result.start_here_written, result.problems = written_here, problems
     result.as_of, result.what_if = as_of, as_of != today
-    result.stopped = stopped
+    result.stopped, result.checkpoints = stopped, saver.count
     result.staff_findings = [
         *attendance_to_record(inp),
         *sorted((f for v in views for f in v.status.staff_findings), key=Finding.sort_key),
@@ -188,6 +238,7 @@ class _Run:
         )
         self.state_title = self.tpl.tab("state").title
         self.read_count = 0
+        self.views: dict[str, TeamView] = {}
 
     def reader(self) -> str:
         """What a kept record depends on besides the workbook: the template it was read by."""
@@ -206,12 +257,19 @@ class _Run:
         books: Mapping[str, DriveFile],
         state: RollupState,
         full: bool,
+        as_of: date,
+        entries: dict[str, TeamEntry],
+        writer: StartHereWriter,
+        saver: Checkpoint,
+        budget: Budget | None,
         progress: Progress | None,
-    ) -> dict[str, TeamEntry]:
-        """Each team's entry: reused when its workbook did not change, read otherwise."""
-        entries: dict[str, TeamEntry] = {}
+    ) -> None:
+        """Each team's entry into ``entries``: reused when its workbook did not change, read
+        otherwise; each team's Start Here handed to ``writer`` as soon as its status is known
+        (the reused ones first), the progress saved every few reads."""
         to_read: list[Team] = []
         located: dict[str, tuple[str, str | None]] = {}
+        by_id = {team.team_id: team for team in teams}
         for team in teams:
             book = books.get(team.team_id.lower())
             book_id = book.id if book else id_from_url(team.sheet_url)
@@ -220,9 +278,18 @@ class _Run:
             old = state.teams.get(team.team_id)
             if not full and old is not None and old.reusable(book_id, modified):
                 entries[team.team_id] = old
+                writer.offer(old, self.view(team, old, as_of).status)
             else:
                 to_read.append(team)
-        self.read_count = len(to_read)
+
+        def on_read(read: TeamRead) -> None:
+            old = state.teams.get(read.team_id)
+            entry = self.entry(read, located[read.team_id][1])
+            entry.start_here = old.start_here if old else ""
+            entries[read.team_id] = entry
+            writer.offer(entry, self.view(by_id[read.team_id], entry, as_of).status)
+            saver.tick(entries, writer)
+
         reads = read_teams(
             self.ws,
             to_read,
@@ -231,14 +298,10 @@ class _Run:
             self.team_tpl,
             extra={"start_here": ""},  # "": the whole tab
             progress=progress,
+            on_read=on_read,
+            stop=budget.spent if budget else None,
         )
-        for team_id, read in reads.items():
-            old = state.teams.get(team_id)
-            entry = self.entry(read, located[team_id][1])
-            entries[team_id] = entry.model_copy(
-                update={"start_here": old.start_here if old else ""}
-            )
-        return {t.team_id: entries[t.team_id] for t in teams}
+        self.read_count = len(reads)
 
     def entry(self, read: TeamRead, modified: str | None) -> TeamEntry:
         entry = TeamEntry(
@@ -257,6 +320,7 @@ class _Run:
         return entry
 
     def view(self, team: Team, entry: TeamEntry, as_of: date) -> TeamView:
+        """The team as the roll-up shows it (kept: the run asks once per team)."""
         read = TeamRead(
             team_id=team.team_id,
             spreadsheet_id=entry.spreadsheet_id,
@@ -265,7 +329,30 @@ class _Run:
         )
         status = team_status(read, team, self.program, as_of, self.commitments)
         record = entry.record if status.overall != "Unreadable" else None
-        return TeamView(team=team, status=status, record=record)
+        self.views[team.team_id] = view = TeamView(team=team, status=status, record=record)
+        return view
+
+    def incomplete(
+        self,
+        book_id: str,
+        teams: int,
+        remaining: int,
+        calls: dict[str, dict[str, int]],
+        saver: Checkpoint,
+    ) -> RollupResult:
+        """A run cut short: what it read and saved; its statuses wait for the run that ends."""
+        return RollupResult(
+            rollup_spreadsheet_id=book_id,
+            url=spreadsheet_url(book_id) if book_id else "",
+            teams=teams,
+            read=self.read_count,
+            reused=teams - remaining - self.read_count,
+            calls=calls,
+            complete=False,
+            remaining=remaining,
+            checkpoints=saver.count,
+            progress=digest(saver.saved),
+        )
 
     def result(
         self,
@@ -300,6 +387,10 @@ class _Run:
             by_status=by_status,
             written=written,
         )
+
+
+def _every(ws: Workspace, checkpoint_every: int | None) -> int:
+    return ws.settings.checkpoint_every if checkpoint_every is None else checkpoint_every
 
 
 def _initial_layout(tpl: RollupTemplate) -> dict[int, SheetLayout]:

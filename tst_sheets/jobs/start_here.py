@@ -1,68 +1,119 @@
 """Each team's own status on its Start Here tab: rewritten only when what the TL would see
-changed, one ``batchUpdate`` per such team, a few at a time."""
+changed, one ``batchUpdate`` per such team, a few at a time, while the roll-up still reads.
+
+Two kinds of Drive listing bracket the writes, so the next roll-up does not re-read a workbook
+only because the service wrote to it: one before the first write (a TL's edit since the run's
+listing shows there), and one after writes finish (``settle``: the modified time of our own
+write, kept as the version read). A TL's edit that lands between our read and our write, or
+between our write and the next listing, is taken for ours; streaming keeps both gaps short.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from dataclasses import dataclass
 from datetime import date
+from types import TracebackType
 from typing import Any
 
 from tst_sheets.commitments import CommitmentSet
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.files import list_program_files
-from tst_sheets.jobs.reader import READERS
 from tst_sheets.model import TeamStatus
 from tst_sheets.rollup import start_here
-from tst_sheets.rollup.inputs import TeamView
 from tst_sheets.rollup.state import TeamEntry
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.workspace import Workspace, once
 
+WRITERS = 4  # Start Here writes at once: the write quota, not threads, sets the pace
 
-def update_start_here(
-    ws: Workspace,
-    tpl: RollupTemplate,
-    views: Sequence[TeamView],
-    entries: dict[str, TeamEntry],
-    as_of: date,
-    commitments: CommitmentSet,
-) -> tuple[list[str], list[str]]:
-    """Rewrite the Start Here of each team whose own status changed (1 write each).
 
-    Returns the teams written and the problems (a failed write is that team's only). Two Drive
-    listings around the writes tell our own edit from a TL's, so the next roll-up does not
-    re-read a workbook only because the service wrote to it.
-    """
-    due: list[tuple[TeamView, str]] = []
-    for view in views:
-        entry = entries[view.team.team_id]
-        if entry.record is None or entry.start_layout is None:
-            continue
-        new = start_here.block_digest(view.status, commitments)
-        if new != entry.start_here:
-            due.append((view, new))
-    if not due:
-        return [], []
-    seen = {f.id: f.modified_time for f in list_program_files(ws)}  # a TL edit since the read?
-    colors = tpl.status_colors()
+@dataclass
+class _Pending:
+    team_id: str
+    digest: str
+    future: Future[str | None]
 
-    def write(item: tuple[TeamView, str]) -> str | None:
-        entry = entries[item[0].team.team_id]
-        return _write(ws, commitments, entry, item[0].status, as_of, colors)
 
-    with ThreadPoolExecutor(max_workers=min(READERS, len(due))) as pool:
-        failures = list(pool.map(write, due))
-    written = [item for item, failure in zip(due, failures, strict=True) if failure is None]
-    after = {f.id: f.modified_time for f in list_program_files(ws)}
-    for view, new in written:
-        entry = entries[view.team.team_id]
-        update: dict[str, Any] = {"start_here": new}
-        # Our own write is not a change the next run must read; a TL's edit in between is.
-        if seen.get(entry.spreadsheet_id) == entry.modified_time:
-            update["modified_time"] = after.get(entry.spreadsheet_id, entry.modified_time)
-        entries[view.team.team_id] = entry.model_copy(update=update)
-    return [view.team.team_id for view, _ in written], [f for f in failures if f]
+class StartHereWriter:
+    """Takes each team as soon as its status is known; ``settle`` records finished writes in
+    ``entries`` (the roll-up's, shared). Off (``enabled`` False) it writes nothing."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        tpl: RollupTemplate,
+        as_of: date,
+        commitments: CommitmentSet,
+        entries: dict[str, TeamEntry],
+        *,
+        enabled: bool = True,
+    ) -> None:
+        self.ws, self.as_of, self.commitments = ws, as_of, commitments
+        self.entries = entries
+        self.enabled = enabled
+        self.colors = tpl.status_colors()
+        self.written: list[str] = []
+        self.problems: list[str] = []
+        self._pool = ThreadPoolExecutor(max_workers=WRITERS)
+        self._pending: list[_Pending] = []
+        self._seen: dict[str, str | None] | None = None
+
+    def __enter__(self) -> StartHereWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=error is not None)
+
+    def offer(self, entry: TeamEntry, status: TeamStatus) -> None:
+        """Start the team's write if what its TL would see changed (1 Sheets write)."""
+        if not self.enabled or entry.record is None or entry.start_layout is None:
+            return
+        new = start_here.block_digest(status, self.commitments)
+        if new == entry.start_here:
+            return
+        if self._seen is None:  # before our first write: a TL's edit since the run's listing?
+            self._seen = _modified(self.ws)
+        future = self._pool.submit(self._write, entry, status)
+        self._pending.append(_Pending(entry.team_id, new, future))
+
+    def settle(self, wait: bool = False) -> None:
+        """The writes finished so far (``wait``: all) into ``entries``; 1 Drive listing."""
+        if wait:
+            wait_for([p.future for p in self._pending])
+        finished = [p for p in self._pending if p.future.done()]
+        if not finished:
+            return
+        after = _modified(self.ws)  # taken after each of ``finished`` ended
+        seen = self._seen or {}
+        for item in finished:
+            failure = item.future.result()
+            if failure:
+                self.problems.append(failure)
+                continue
+            self.written.append(item.team_id)
+            entry = self.entries[item.team_id]
+            update: dict[str, Any] = {"start_here": item.digest}
+            # Our own write is not a change the next run must read; a TL's edit before it is.
+            if seen.get(entry.spreadsheet_id) == entry.modified_time:
+                update["modified_time"] = after.get(entry.spreadsheet_id, entry.modified_time)
+            self.entries[item.team_id] = entry.model_copy(update=update)
+        settled = {id(p) for p in finished}
+        self._pending = [p for p in self._pending if id(p) not in settled]
+
+    def _write(self, entry: TeamEntry, status: TeamStatus) -> str | None:
+        return _write(self.ws, self.commitments, entry, status, self.as_of, self.colors)
+
+
+def _modified(ws: Workspace) -> dict[str, str | None]:
+    return {f.id: f.modified_time for f in list_program_files(ws)}
 
 
 def _write(

@@ -18,6 +18,10 @@ Scopes, and why each:
   and its ``--fix`` (``acl.delete``), on calendars the subject owns only; neither method is
   open to ``calendar.app.created``.
 
+A roll-up that runs out of time in Cloud Functions hands the rest to Cloud Tasks as the service
+account itself (never delegated), with ``cloud-platform``: Cloud Tasks has no narrower scope,
+so the account's IAM role (Cloud Tasks Enqueuer on the one queue) is what bounds it.
+
 The weekly email has credentials of its own, delegated to the sender (``TST_SENDER``) with
 only the Gmail scopes, never the files' or the calendar's:
 - ``gmail.send``: send the digests (``users.messages.send``), nothing else.
@@ -52,6 +56,9 @@ CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.acls",
 )
 ALL_SCOPES = SHEETS_SCOPES + DRIVE_SCOPES + CALENDAR_SCOPES
+# Cloud Tasks has no narrower scope; the service account's IAM role (Cloud Tasks Enqueuer on
+# the one queue) is what limits it.
+TASKS_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 GMAIL_SCOPES = (
     "https://www.googleapis.com/auth/gmail.send",
     "https://www.googleapis.com/auth/gmail.metadata",

@@ -15,6 +15,7 @@ from tst_sheets.config import Settings
 from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.workspace.auth import (
     GMAIL_SCOPES,
+    TASKS_SCOPES,
     google_credentials,
     granted_scopes,
     is_service_account,
@@ -28,6 +29,7 @@ from tst_sheets.workspace.gmail import Gmail
 from tst_sheets.workspace.pace import Pace, emulator_pace, google_pace, unpaced
 from tst_sheets.workspace.retry import RetryPolicy
 from tst_sheets.workspace.sheets import Sheets
+from tst_sheets.workspace.tasks import Tasks
 from tst_sheets.workspace.transport import WorkspaceHttp, WorkspaceSession
 
 
@@ -55,6 +57,8 @@ class Workspace:
     sender: str = ""
     mail_factory: Callable[[], Gmail] | None = field(default=None, repr=False)
     mail_client: Gmail | None = field(default=None, repr=False)
+    tasks_factory: Callable[[], Tasks] | None = field(default=None, repr=False)
+    tasks_client: Tasks | None = field(default=None, repr=False)
 
     def calls(self) -> dict[str, dict[str, int]]:
         return self.counter.snapshot()
@@ -68,6 +72,15 @@ class Workspace:
                 raise ConfigError(NO_SENDER)
             self.mail_client = self.mail_factory()
         return self.mail_client
+
+    @property
+    def tasks(self) -> Tasks:
+        """Cloud Tasks as the service itself, built on first use: only a roll-up that runs
+        out of time in Cloud Functions hands the rest on."""
+        if self.tasks_client is None:
+            assert self.tasks_factory is not None
+            self.tasks_client = self.tasks_factory()
+        return self.tasks_client
 
     def granted_scopes(self) -> dict[str, set[str]] | None:
         """The scopes Google granted each set of credentials (None on the emulator, which
@@ -135,6 +148,13 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         credentials["gmail"] = mail_creds
         return Gmail(_discovery("gmail", "v1", http(mail_creds), endpoint, path=""), sender)
 
+    def tasks() -> Tasks:
+        if settings.target == "local":
+            tasks_creds = local_credentials(settings.identity)
+        else:  # the function's own service account, never a delegated user
+            tasks_creds = google_credentials(settings, scopes=TASKS_SCOPES)
+        return Tasks(_discovery("cloudtasks", "v2", http(tasks_creds), endpoint, path=""))
+
     return Workspace(
         sheets=Sheets(gspread.Client(auth=creds, session=session)),
         drive=Drive(_discovery("drive", "v3", http(creds, pace), endpoint)),
@@ -151,6 +171,7 @@ def connect(settings: Settings | None = None, identity: str | None = None) -> Wo
         credentials=credentials,
         sender=sender,
         mail_factory=mail,
+        tasks_factory=tasks,
     )
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-Api = Literal["sheets", "drive", "calendar", "gmail"]
-APIS: tuple[Api, ...] = ("sheets", "drive", "calendar", "gmail")
-# Always reported; Gmail only once a job has used it (most never do).
+Api = Literal["sheets", "drive", "calendar", "gmail", "tasks"]
+APIS: tuple[Api, ...] = ("sheets", "drive", "calendar", "gmail", "tasks")
+# Always reported; Gmail and Cloud Tasks only once a job has used them (most never do).
 ALWAYS: tuple[Api, ...] = ("sheets", "drive", "calendar")
 _READ_POSTS = (":batchGetByDataFilter", ":getByDataFilter")
 
@@ -24,6 +24,8 @@ def classify(method: str, url: str) -> tuple[Api, Literal["read", "write"]]:
         api = "calendar"
     elif "/gmail/" in path:
         api = "gmail"
+    elif parts.hostname == "cloudtasks.googleapis.com" or path.startswith("/v2/projects/"):
+        api = "tasks"
     else:
         api = "drive"
     is_read = method.upper() == "GET" or path.endswith(_READ_POSTS)
