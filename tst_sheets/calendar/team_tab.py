@@ -4,6 +4,9 @@ marker is theirs and is kept, moved down when the program's rows grow."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +21,7 @@ PROGRAM_EVENTS_HEADER = ["Date", "Time", "Event", "Mode", "Location / Link"]
 MEET_PLACEHOLDER = "Google Meet (link in the invitation)"
 EVENT_COLUMNS = len(PROGRAM_EVENTS_HEADER)  # the service-owned range A:E
 OWN_ROWS = "↓ Your own events go below this line: the service keeps them."
+DIGEST_LABEL = "tstEvents"  # appProperty: the digest of the program's rows last made true
 
 
 def _clock(moment: datetime) -> str:
@@ -67,6 +71,14 @@ def tab_rows(program_rows: Sequence[list[str]], own: Sequence[list[str]] = ()) -
     """The whole tab under its header: the program's rows, the marker, the TL's own rows."""
     marker = [OWN_ROWS] + [""] * (EVENT_COLUMNS - 1)
     return [*program_rows, marker, *own]
+
+
+def rows_digest(rows: Sequence[Sequence[str]]) -> str:
+    """A short fingerprint of the rows the service writes (22 characters: it fits a Drive
+    appProperty, whose key and value may take 124 bytes together)."""
+    text = json.dumps([list(row) for row in rows], ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def own_rows(current: Sequence[list[str]], titles: Collection[str]) -> list[list[str]]:

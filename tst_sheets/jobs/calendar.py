@@ -2,9 +2,11 @@
 
 Calls, for a program of N active teams with workbooks:
 
-- Sheets: the roster read + 1 values.batchGet per team (its Program Events rows, and its Team
-  tab only when an Audience names the team) + 1 values.update per team whose Program Events
-  rows changed.
+- Sheets: the roster read + 1 values.batchGet per team an Audience names (its Team tab, for
+  its members, and its Program Events rows) + 1 values.batchGet per other team whose Program
+  Events rows changed (see ``jobs.program_events``: a digest on the workbook says so) + 1
+  values.update per team whose rows changed.
+- Drive: 1 files.list (every workbook's digest) + 1 files.update per team whose digest moved.
 - Calendar: 1 events.list per calendar page (2,500 events a page) + 1 write per event
   created, changed or cancelled. First run only: 1 calendarList.list to find a calendar a
   crashed run made but never recorded, 1 calendars.insert, and 1 roster write to record it.
@@ -13,19 +15,20 @@ After each event, the roster's Attendance tab gets a row per person the commitme
 there ("Attended" blank for staff) and each person's RSVP beside it, from the events already
 listed: 1 Sheets write when something changed (see ``jobs.attendance``).
 
-Nothing changed → 1 Calendar read, 0 Calendar writes, 0 Sheets writes.
+Nothing changed → 1 Sheets read (the roster; + 1 per team an Audience names), 1 Drive read,
+1 Calendar read, and no writes, whatever N.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from tst_sheets.calendar.audience import teams_needing_members
-from tst_sheets.calendar.events import EVENTS_TAB, DesiredEvent, desired_events
+from tst_sheets.calendar.events import EVENTS_TAB, desired_events
 from tst_sheets.calendar.plan import (
     CalendarPlan,
     EventChange,
@@ -33,24 +36,15 @@ from tst_sheets.calendar.plan import (
     change,
     plan_changes,
 )
-from tst_sheets.calendar.team_tab import (
-    EVENT_COLUMNS,
-    PROGRAM_EVENTS_TAB,
-    event_rows,
-    meet_link,
-    own_rows,
-    program_event_rows,
-    tab_rows,
-)
-from tst_sheets.errors import GoogleError
+from tst_sheets.calendar.team_tab import meet_link
 from tst_sheets.jobs.attendance import AttendanceSync, sync_attendance
 from tst_sheets.jobs.calendar_writes import apply_plan, open_calendar
-from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
+from tst_sheets.jobs.common import as_of_date, roster_id_of
 from tst_sheets.jobs.guard import Removal, stop_reason
-from tst_sheets.jobs.reader import TeamRead, read_teams
+from tst_sheets.jobs.program_events import TabsRun, read_members, refresh_team_tabs
 from tst_sheets.jobs.roster import read_roster, record_setting
-from tst_sheets.model import Finding, Program, Team, cell_link
-from tst_sheets.model.a1 import absolute_range_name, id_from_url
+from tst_sheets.model import Finding, Program, cell_link
+from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.years import first_year_of, window_start
 from tst_sheets.workspace import Workspace
 
@@ -82,109 +76,7 @@ class CalendarResult(BaseModel):
     )
 
 
-class TeamTabs(BaseModel):
-    """What one team workbook read told us."""
-
-    team_id: str
-    spreadsheet_id: str
-    members: list[str] = Field(default_factory=list)
-    program_events: list[list[str]] | None = None  # None: the tab could not be read
-    findings: list[Finding] = Field(default_factory=list)
-
-
 # -- the teams' workbooks -------------------------------------------------------------------
-
-
-def read_team_tabs(ws: Workspace, program: Program, today: date) -> dict[str, TeamTabs]:
-    """One batchGet per active team with a workbook: its Program Events rows, and its Team tab
-    when an Audience names the team."""
-    need = set(teams_needing_members(program))
-    teams = [t for t in program.active_teams() if id_from_url(t.sheet_url)]
-    books = {t.team_id: id_from_url(t.sheet_url) for t in teams}
-    template = team_template(ws)
-    extra = {"program_events": ""}
-    reads: dict[str, TeamRead] = {}
-    with_members = [t for t in teams if t.team_id in need]
-    without = [t for t in teams if t.team_id not in need]
-    for keys, group in ((["team"], with_members), ([], without)):
-        reads.update(read_teams(ws, group, program, books, template, keys=keys, extra=extra))
-    return {t.team_id: _team_tabs(t, reads[t.team_id], today) for t in teams}
-
-
-def _team_tabs(team: Team, read: TeamRead, today: date) -> TeamTabs:
-    out = TeamTabs(team_id=team.team_id, spreadsheet_id=read.spreadsheet_id)
-    if read.failure is not None:
-        out.findings.append(_unreadable(team, PROGRAM_EVENTS_TAB, read.failure))
-        return out
-    values = read.values("program_events")
-    if values is None:
-        out.findings.append(_unreadable(team, PROGRAM_EVENTS_TAB, "no such tab"))
-    else:
-        out.program_events = event_rows(values)
-    members = read.record.members if read.record else []
-    out.members = [m.email for m in members if m.email and (m.left is None or m.left > today)]
-    return out
-
-
-def _unreadable(team: Team, tab: str, reason: str) -> Finding:
-    return Finding(
-        team=team.team_id,
-        rule="calendar.tab_unreadable",
-        severity="warning",
-        tab=tab,
-        found=reason[:200],
-        expected=f"a {tab} tab the service can read",
-    )
-
-
-def write_program_events(ws: Workspace, tabs: TeamTabs, rows: list[list[str]]) -> bool:
-    """Rewrite the service-owned A2:E range when it differs (RAW: nothing typed is evaluated)."""
-    current = tabs.program_events
-    if current is None or current == rows:
-        return False
-    height = max(len(current), len(rows))
-    padded = rows + [[""] * EVENT_COLUMNS] * (height - len(rows))
-    target = absolute_range_name(PROGRAM_EVENTS_TAB, f"A2:E{height + 1}")
-    ws.sheets.values_update(tabs.spreadsheet_id, target, padded)
-    return True
-
-
-def refresh_team_tabs(
-    ws: Workspace,
-    desired: Sequence[DesiredEvent],
-    reads: Mapping[str, TeamTabs],
-    links: Mapping[str, str],
-    dry_run: bool,
-    findings: list[Finding],
-    titles: Collection[str] = (),
-) -> list[str]:
-    """Rewrite each team's rows that differ, keeping the TL's own rows below the program's;
-    a failed write is a finding for that team only. ``titles``: every event title the
-    program has used (to tell a TL's rows on a tab from before the marker)."""
-    updated: list[str] = []
-    known = {*titles, *(e.title for e in desired)}
-    for team_id, tabs in reads.items():
-        if tabs.program_events is None:
-            continue
-        own = own_rows(tabs.program_events, known)
-        rows = tab_rows(program_event_rows(desired, team_id, links), own)
-        if tabs.program_events == rows:
-            continue
-        try:
-            if dry_run or write_program_events(ws, tabs, rows):
-                updated.append(team_id)
-        except GoogleError as error:
-            findings.append(
-                Finding(
-                    team=team_id,
-                    rule="calendar.tab_not_written",
-                    severity="warning",
-                    tab=PROGRAM_EVENTS_TAB,
-                    found=str(error)[:200],
-                    expected=f"{len(rows)} event rows written (is the tab large enough?)",
-                )
-            )
-    return updated
 
 
 def _no_workbooks(program: Program) -> list[Finding]:
@@ -230,7 +122,7 @@ def sync_program(
     of the guests off them, is reported as a dry run with ``stopped`` set, unless allowed."""
     before = ws.calls()
     today = as_of_date(ws, program, today)
-    reads = read_team_tabs(ws, program, today) if team_tabs else {}
+    reads = read_members(ws, program, today) if team_tabs else {}
     findings = [*_no_workbooks(program), *(f for tabs in reads.values() for f in tabs.findings)]
     desired, row_findings = desired_events(program, {t: r.members for t, r in reads.items()})
     target = open_calendar(ws, program, dry_run)
@@ -256,10 +148,10 @@ def sync_program(
         result.cancelled, result.events = applied.cancelled, applied.events
         applied_findings = applied.findings
     links = {key: link for key, item in result.events.items() if (link := meet_link(item))}
-    titles = [str(item.get("summary", "")) for item in existing]
-    result.team_tabs_updated = refresh_team_tabs(
-        ws, desired, reads, links, dry_run, findings, titles
-    )
+    if team_tabs:
+        titles = {str(item.get("summary", "")) for item in existing}
+        run = TabsRun(desired=desired, links=links, titles=titles, today=today, dry_run=dry_run)
+        result.team_tabs_updated = refresh_team_tabs(ws, program, run, reads, findings)
     result.findings = [*row_findings, *findings, *target.findings, *applied_findings]
     result.calls = ws.counter.since(before)
     return result
