@@ -241,7 +241,8 @@ def test_creation_costs_and_a_second_run_writes_nothing(service: Workspace, rost
     people = len(first.shared)
     assert people == 6  # TL, principal, coach of each team (staff have the shared drive)
     assert first.calls["sheets"]["write"] == 2 + 1  # a layout each + the roster's URLs
-    assert first.calls["drive"]["write"] == 2 + people  # a labelled create each + a permission each
+    # a labelled create each + a permission each + what each new Team tab says, recorded
+    assert first.calls["drive"]["write"] == 2 + people + 2
     assert first.calls["calendar"] == {"read": 0, "write": 0}
     second = provision(service, roster_id)
     assert writes(second) == {"sheets": 0, "drive": 0, "calendar": 0}

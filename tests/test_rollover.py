@@ -185,6 +185,10 @@ def test_rollover_makes_next_years_roster_archives_last_year_read_only_and_a_sec
     assert labels_of(workspace, fresh.rollup_spreadsheet_id).year == "2027-28"
     assert labels_of(workspace, final.id).name == "TST 2026-27 roll-up (final)"
 
+    # the weekly provision notes the workbooks the calendar and the roll-up wrote (a Drive
+    # record each), so its Team tabs are not read again while nobody edits them
+    noted = provision(workspace, roster_id_of(workspace))
+    assert noted.calls["sheets"]["write"] == 0 and noted.calls["drive"]["write"] == 3
     again = rollover(workspace, "2027-28")
     assert not again.changed and writes(again) == 0
     assert again.roster.id == result.roster.id and again.archived == [] and again.frozen == []

@@ -3,11 +3,16 @@
 Calls, for a program of N active teams:
 
 - a run: 1 roster values.batchGet + 1 Drive files.list (every workbook with its labels and
-  permissions) + 1 values.batchGet per existing workbook (its Team tab) + the writes below.
-- a new workbook: 1 spreadsheets.create (every tab, header, note, rule, format, protection,
-  the Start Here facts and the Program Events rows) + 1 Drive files.update (labels and the
-  record of whom the service shares with) + 1 permissions.create per person.
-- an older template version: 1 metadata read + 1 values.batchGet + 1 batchUpdate + 1 files.update.
+  modifiedTime; its permissions too in a My Drive, else 1 permissions.list each, on Drive's
+  far larger quota) + 1 values.batchGet per workbook changed since provision last read its Team
+  tab (or whose member's Left date has come; see ``provision.look``), then 1 files.update
+  recording what it says + the writes below.
+- a new workbook: 1 Drive files.create (labels and the record of whom the service shares
+  with) + 1 batchUpdate (every tab, header, note, rule, format, protection, the Start Here
+  facts and the Program Events rows) + 1 files.get and 1 files.update (its modifiedTime after
+  that write, and what its Team tab says) + 1 permissions.create per person.
+- an older template version: 1 metadata read + 1 values.batchGet + 1 batchUpdate + 1
+  files.get + 1 files.update.
 - the roster: 1 values.batchUpdate writing the Sheet URLs that changed.
 - the program's own files (see ``jobs.sharing``): 1 permissions.list each of the roster and
   the roll-up (in a shared drive; a My Drive lists them with the files); the roster's sharing
@@ -19,7 +24,7 @@ planned first and applied last, after the mass-change guard: a plan that would t
 away from more than a quarter of the people who have it is reported and not applied, unless
 allowed.
 
-Nothing changed: 0 writes on every API.
+Nothing changed: 1 Sheets read (the roster) and 0 writes on every API, whatever N.
 """
 
 from __future__ import annotations
@@ -34,21 +39,23 @@ from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs import sharing
 from tst_sheets.jobs.applications import admit_applications
 from tst_sheets.jobs.common import as_of_date, roster_id_of, team_template
+from tst_sheets.jobs.found_tabs import found_tabs, team_tab_of
 from tst_sheets.jobs.guard import Removal, stop_reason
-from tst_sheets.jobs.reader import Progress, read_team, tab_key
+from tst_sheets.jobs.reader import Progress, read_team
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.jobs.starting_members import first_members
+from tst_sheets.jobs.team_look import recorded_members, remember, remember_read, stamped
 from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
-from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.model.files import labels, of_program
 from tst_sheets.model.findings import ROSTER
 from tst_sheets.provision.grants import decode_granted, granted_changes
+from tst_sheets.provision.look import Look, look_changes, look_of
 from tst_sheets.provision.sharing import Grant, SharingPlan, plan_sharing, wanted_people
 from tst_sheets.provision.welcome import welcome_message
 from tst_sheets.provision.workbook import render_workbook
 from tst_sheets.reading.roster import RosterRead
-from tst_sheets.reading.workbook import match_titles, read_workbook
-from tst_sheets.templates import FoundTab, outstanding, render_upgrade
+from tst_sheets.reading.workbook import match_titles
+from tst_sheets.templates import outstanding, render_upgrade
 from tst_sheets.templates.create import layout_requests
 from tst_sheets.workspace import Workspace, once
 
@@ -221,7 +228,7 @@ def _one_team(run: _Run, team: Team, book: DriveFile | None) -> None:
         record = _upgrade(run, team, book)
         run.result.upgraded.append(ref.model_copy(update={"version": run.template.version}))
     else:
-        record = _read_members(run, team, book)
+        record = _members(run, team, book)
         run.result.existing.append(ref)
     _record_url(run, team, book)
     _share(run, team, book, record, members_known=_members_known(record))
@@ -271,6 +278,8 @@ def _create(run: _Run, team: Team) -> DriveFile:
     all_props = {**props, **granted}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
     book = DriveFile(id=book_id, app_properties=all_props)
+    look = look_of(record, run.program, run.today) if record else Look()
+    remember(run.ws, book, stamped(run.ws, look, book_id))  # before the grants: no edit yet
     run.result.created.append(
         WorkbookRef(
             team_id=team.team_id,
@@ -286,6 +295,19 @@ def _create(run: _Run, team: Team) -> DriveFile:
 
 
 # --- existing workbooks ------------------------------------------------------------------------
+
+
+def _members(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
+    """The Team tab's members: as recorded when the workbook has not changed since provision
+    last read it (no read), else read, and recorded for the next run."""
+    title = run.template.tab("team").title
+    known = recorded_members(book, team.team_id, run.program, run.today, title)
+    if known is not None:
+        return known
+    record = _read_members(run, team, book)
+    if not run.dry_run:
+        remember_read(run.ws, book, record, run.program, run.today)
+    return record
 
 
 def _read_members(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
@@ -346,65 +368,26 @@ def _members_known(record: TeamRecord | None) -> bool:
     return team_tab is not None and "email" in team_tab.columns
 
 
-def _tabs(ws: Workspace, book_id: str) -> list[FoundTab]:
-    """Every tab with its size and the service's mark (2 reads: properties, then values)."""
-    fields = (
-        "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-        "developerMetadata(metadataKey,metadataValue))"
-    )
-    found = []
-    for sheet in ws.sheets.get(book_id, fields).get("sheets", []):
-        props = sheet.get("properties", {})
-        grid = props.get("gridProperties", {})
-        found.append(
-            FoundTab(
-                sheet_id=int(props.get("sheetId", 0)),
-                title=str(props["title"]),
-                row_count=int(grid.get("rowCount", 0)),
-                column_count=int(grid.get("columnCount", 0)),
-                key=tab_key(sheet),
-            )
-        )
-    ranges = [absolute_range_name(f.title) for f in found]
-    grids = [r.get("values", []) for r in ws.sheets.values_batch_get(book_id, ranges)]
-    return [f.model_copy(update={"values": g}) for f, g in zip(found, grids, strict=True)]
-
-
 def _upgrade(run: _Run, team: Team, book: DriveFile) -> TeamRecord | None:
-    """Bring an older workbook up to the template: 2 reads, 1 batchUpdate, 1 files.update."""
-    found = _tabs(run.ws, book.id)
+    """Bring an older workbook up to the template: 2 reads, 1 batchUpdate, 1 Drive read (its
+    modifiedTime after the write), 1 files.update (the version and what the Team tab said)."""
+    found = found_tabs(run.ws, book.id)
     version = run.labels(team)["tstVersion"]
     requests = render_upgrade(run.template, found, {"tstVersion": version})
+    record = team_tab_of(found, team.team_id, book.id, run.template, run.program.school_year)
     if not run.dry_run:
 
         def applied() -> dict[str, object] | None:  # after a lost answer: is anything missing?
-            return None if outstanding(run.template, _tabs(run.ws, book.id)) else {}
+            return None if outstanding(run.template, found_tabs(run.ws, book.id)) else {}
 
         once(lambda: run.ws.sheets.batch_update(book.id, requests), applied, run.ws.policy)
+        look = stamped(run.ws, look_of(record, run.program, run.today), book.id)
+        labels = {"tstVersion": version, "tstTemplate": run.template.name}
         drive_files.set_labels(
-            run.ws, book.id, {"tstVersion": version, "tstTemplate": run.template.name}
+            run.ws, book.id, {**labels, **look_changes(book.app_properties, look)}
         )
     book.app_properties.update({"tstVersion": version})
-    return _team_tab(run, team, book, _record_of(run, team, book, found))
-
-
-def _record_of(
-    run: _Run, team: Team, book: DriveFile, found: Sequence[FoundTab]
-) -> TeamRecord | None:
-    """The Team tab from the values the upgrade read (an upgrade that just added an empty
-    Team tab: members unknown, nobody's access removed)."""
-    value_ranges = [{"range": absolute_range_name(f.title), "values": f.values} for f in found]
-    record = read_workbook(
-        value_ranges,
-        team_id=team.team_id,
-        spreadsheet_id=book.id,
-        template=run.template,
-        school_year=run.program.school_year,
-        sheet_ids={f.title: f.sheet_id for f in found},
-        keys=["team"],
-        tab_keys={f.title: f.key for f in found if f.key},
-    )
-    return record if "team" in record.tabs else None
+    return _team_tab(run, team, book, record)
 
 
 # --- sharing -----------------------------------------------------------------------------------

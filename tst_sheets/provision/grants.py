@@ -14,9 +14,18 @@ PROPERTY_BYTES = 124  # Drive's limit for one appProperty's key + value
 
 def decode_granted(props: Mapping[str, str]) -> set[str]:
     """``tstShared0..N`` -> emails (grouped by domain: ``dom:a,b;dom2:c``)."""
+    return decode_emails(props, GRANT_PREFIX)
+
+
+def encode_granted(emails: set[str]) -> dict[str, str]:
+    return encode_emails(emails, GRANT_PREFIX)
+
+
+def decode_emails(props: Mapping[str, str], prefix: str) -> set[str]:
+    """``<prefix>0..N`` -> emails (grouped by domain: ``dom:a,b;dom2:c``)."""
     keys = sorted(
-        (k for k in props if k.startswith(GRANT_PREFIX)),
-        key=lambda k: int(k[len(GRANT_PREFIX) :] or 0),
+        (k for k in props if k.startswith(prefix) and k[len(prefix) :].isdigit()),
+        key=lambda k: int(k[len(prefix) :]),
     )
     text = "".join(props[k] for k in keys)
     out: set[str] = set()
@@ -26,7 +35,8 @@ def decode_granted(props: Mapping[str, str]) -> set[str]:
     return out
 
 
-def encode_granted(emails: set[str]) -> dict[str, str]:
+def encode_emails(emails: set[str], prefix: str) -> dict[str, str]:
+    """Emails grouped by domain, spread over ``<prefix>0``, ``<prefix>1``, …"""
     by_domain: dict[str, list[str]] = {}
     for email in sorted(emails):
         user, _, domain = email.rpartition("@")
@@ -34,7 +44,7 @@ def encode_granted(emails: set[str]) -> dict[str, str]:
     text = ";".join(f"{d}:{','.join(users)}" for d, users in sorted(by_domain.items()))
     out: dict[str, str] = {}
     while text:
-        key = f"{GRANT_PREFIX}{len(out)}"
+        key = f"{prefix}{len(out)}"
         room = PROPERTY_BYTES - len(key.encode())
         cut = room
         while len(text[:cut].encode()) > room:

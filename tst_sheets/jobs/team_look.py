@@ -1,0 +1,60 @@
+"""Provision's record of each Team tab on the workbook itself (see ``provision.look``): written
+with one Drive files.update, and stamped with the modifiedTime Drive gives after the service's
+own write."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+
+from tst_sheets.errors import GoogleError
+from tst_sheets.jobs import files as drive_files
+from tst_sheets.model import DriveFile, Program, TeamRecord
+from tst_sheets.provision.look import Look, look_changes, look_of, members_record, recorded_look
+from tst_sheets.workspace import Workspace
+
+
+def remember(ws: Workspace, book: DriveFile, look: Look | None) -> None:
+    """Record ``look`` (1 Drive write, only when the record changes); None forgets any
+    record, so the next run reads the tab."""
+    changes = look_changes(book.app_properties, look)
+    if not changes:
+        return
+    with suppress(GoogleError):  # unrecorded: the next run reads the tab, nothing worse
+        drive_files.set_labels(ws, book.id, changes)
+        for key, value in changes.items():
+            if value is None:
+                book.app_properties.pop(key, None)
+            else:
+                book.app_properties[key] = value
+
+
+def stamped(ws: Workspace, look: Look | None, book_id: str) -> Look | None:
+    """``look`` as of the workbook's modifiedTime right after the service's own write (1 Drive
+    read), so that write is not taken for a TL's edit next run; None if Drive cannot say."""
+    if look is None:
+        return None
+    try:
+        modified = ws.drive.get_file(book_id, "id,modifiedTime").modified_time
+    except GoogleError:
+        return None
+    return look.model_copy(update={"modified_time": modified})
+
+
+def recorded_members(
+    book: DriveFile, team_id: str, program: Program, today: date, title: str
+) -> TeamRecord | None:
+    """The Team tab as recorded, when the record still says what a read would (no read)."""
+    look = recorded_look(book.app_properties)
+    if look is None or not look.holds(book.modified_time, today, program):
+        return None
+    return members_record(look, team_id, book.id, title)
+
+
+def remember_read(
+    ws: Workspace, book: DriveFile, record: TeamRecord | None, program: Program, today: date
+) -> None:
+    """Record what a read found, as of the modifiedTime listed before it: an edit made since
+    is read next run."""
+    look = look_of(record, program, today)
+    remember(ws, book, look and look.model_copy(update={"modified_time": book.modified_time}))
