@@ -20,7 +20,14 @@ from tst_sheets.jobs.provision import ProvisionResult, provision
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.model import Program, Team
 from tst_sheets.model.a1 import id_from_url
-from tst_sheets.provision.look import LOOK_KEY
+from tst_sheets.provision.look import (
+    LOOK_KEY,
+    MEMBERS_PREFIX,
+    Look,
+    look_changes,
+    look_props,
+    recorded_look,
+)
 from tst_sheets.workspace import Workspace, connect
 
 TODAY = date(2026, 11, 23)
@@ -225,3 +232,41 @@ def test_with_faults_on_the_jobs_converge_and_each_record_matches_its_tab(
         rows = event_rows(service.sheets.values_get(book_id, EVENTS))
         marker = [r[0] for r in rows].index(OWN_ROWS)
         assert book.label(DIGEST_LABEL) == rows_digest(rows[: marker + 1])
+
+
+# -- the records themselves (pure) --------------------------------------------------------------
+
+
+def test_a_look_round_trips_and_a_shorter_one_clears_the_keys_it_no_longer_needs() -> None:
+    many = {f"teacher.number{i:03d}@{SCHOOLS}" for i in range(20)}
+    look = Look(modified_time="2026-11-23T10:00:00.000Z", until=TODAY, members=many)
+    props = look_changes({}, look)
+    assert sum(k.startswith(MEMBERS_PREFIX) for k in props) > 1
+    assert all(len(k.encode()) + len(str(v).encode()) <= 124 for k, v in props.items())
+    stored = {k: str(v) for k, v in props.items()}
+    assert recorded_look(stored) == look
+    fewer = look.model_copy(update={"members": {NEWCOMER}})
+    shrunk = look_changes(stored, fewer)
+    assert shrunk[f"{MEMBERS_PREFIX}0"] and shrunk[f"{MEMBERS_PREFIX}1"] is None
+    assert look_changes(stored, None) == dict.fromkeys(stored)  # forgotten: read next run
+    assert look_changes(stored, look) == {}
+
+
+def test_a_look_holds_only_for_the_same_workbook_before_a_left_date() -> None:
+    program = cohort(1)
+    look = Look(modified_time="t1", until=TODAY + timedelta(days=2), members={NEWCOMER})
+    assert look.holds("t1", TODAY, program)
+    assert not look.holds("t2", TODAY, program)  # someone edited the workbook
+    assert not look.holds("t1", TODAY + timedelta(days=2), program)  # a member leaves today
+    outside = look.model_copy(update={"members": {"someone@elsewhere.example.com"}})
+    assert not outside.holds("t1", TODAY, program)  # read, so the finding names the cell
+    too_many = {f"teacher.number{i:03d}@{SCHOOLS}" for i in range(200)}
+    assert look_props(look.model_copy(update={"members": too_many})) is None
+
+
+def test_the_digest_fits_an_app_property_and_follows_the_rows() -> None:
+    rows = [["2026-12-03", "3:30 PM – 4:30 PM", "Roundtable", "In person", "Room 204"]]
+    digest = rows_digest(rows)
+    assert len(DIGEST_LABEL.encode()) + len(digest.encode()) <= 124
+    assert digest == rows_digest([list(r) for r in rows])
+    assert digest != rows_digest([[*rows[0][:4], "Room 205"]])
