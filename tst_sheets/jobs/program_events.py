@@ -166,16 +166,10 @@ def refresh_team_tabs(
     when its digest says the program's rows changed. A failed write is a finding for that
     team only."""
     recorded = recorded_digests(ws)
-    wanted = {
-        t.team_id: program_event_rows(run.desired, t.team_id, run.links)
-        for t in _with_books(program)
-    }
+    teams = _with_books(program)
+    wanted = {t.team_id: program_event_rows(run.desired, t.team_id, run.links) for t in teams}
     digests = {team_id: rows_digest(tab_rows(rows)) for team_id, rows in wanted.items()}
-    stale = [
-        t
-        for t in _with_books(program)
-        if t.team_id not in reads and recorded.get(id_from_url(t.sheet_url)) != digests[t.team_id]
-    ]
+    stale = [t for t in teams if t.team_id not in reads and _stale(t, recorded, digests)]
     fresh = read_tabs(ws, program, stale, run.today)
     findings += [f for tabs in fresh.values() for f in tabs.findings]
     known = {*run.titles, *(e.title for e in run.desired)}
@@ -191,6 +185,11 @@ def refresh_team_tabs(
         if not run.dry_run and recorded.get(tabs.spreadsheet_id) != digests[team_id]:
             _record(ws, tabs.spreadsheet_id, digests[team_id])
     return updated
+
+
+def _stale(team: Team, recorded: Mapping[str, str], digests: Mapping[str, str]) -> bool:
+    """Whether the rows wanted now are not the ones the workbook says were made true."""
+    return recorded.get(id_from_url(team.sheet_url)) != digests[team.team_id]
 
 
 def _write(
