@@ -223,8 +223,17 @@ def main(argv: list[str] | None = None) -> int:
         "--seeds", type=int, default=3, help="seeds 1..N, each a clean and a faulty run"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--fault-rate", type=float, default=0.10, help="500/503 before a request")
+    parser.add_argument("--lost-rate", type=float, default=0.10, help="answers lost after one")
+    parser.add_argument(
+        "--max-attempts", type=int, default=10, help="tries per request (fewer: jobs fail)"
+    )
     args = parser.parse_args(argv)
-    faults = Faults()
+    faults = Faults(
+        fault_rate=args.fault_rate,
+        lost_answer_rate=args.lost_rate,
+        max_attempts=args.max_attempts,
+    )
     console = Console(width=120, stderr=args.json)
     results = []
     for seed in range(1, args.seeds + 1):

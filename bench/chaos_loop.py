@@ -63,6 +63,7 @@ class Faults(AutoCamel):
     quota_window_s: float = 3.0  # ...over a window shortened from a minute
     shared: float = 0.25  # the share another job of the same user spends: the service's
     # limiter paces at the quota it was told, and learns the rest from the 429s
+    max_attempts: int = 10  # per request, as the service's default; fewer: jobs fail outright
 
     def knobs(self, seed: int) -> dict[str, Any]:
         return {
@@ -104,9 +105,13 @@ class RunFigures(AutoCamel):
 class Run:
     """One run of the loop on its own fresh emulator."""
 
-    def __init__(self, url: str, program: Program, seed: int, figures: RunFigures) -> None:
+    def __init__(
+        self, url: str, program: Program, seed: int, figures: RunFigures, attempts: int = 10
+    ) -> None:
         # the retry policy on the bench's time scale, as the quota window is
-        self.settings = program_settings(url, retry_base_delay_s=0.05, retry_deadline_s=60.0)
+        self.settings = program_settings(
+            url, retry_base_delay_s=0.05, retry_deadline_s=60.0, max_attempts=attempts
+        )
         self.url, self.program, self.seed, self.figures = url, program, seed, figures
         self.ws: Workspace | None = None
         self.roster_id = ""
@@ -128,8 +133,10 @@ class Run:
         return answer
 
     def scheduled(self, name: str, job: Callable[[], T], failed: Callable[[T], str]) -> T | None:
-        """Run ``job``; while it raises or says it failed, run it again (a scheduler's re-run)."""
+        """Run ``job``; while it raises or says it failed, run it again (a scheduler's re-run).
+        The last answer it gave (None: it never answered), whatever it says."""
         why = ""
+        last: T | None = None
         for attempt in range(MAX_RUNS):
             if attempt:
                 self.figures.reruns[name] += 1
@@ -142,11 +149,11 @@ class Run:
                 why = f"{type(error).__name__}: {error}"[:200]
                 self.figures.crashes.append(f"{name}: {why}")
                 continue
-            why = failed(result)
+            last, why = result, failed(result)
             if not why:
                 return result
         self.figures.gave_up.append(f"{name}: {why}")
-        return None
+        return last
 
 
 def retried(findings: list[Finding]) -> str:
@@ -292,7 +299,8 @@ def one_run(
     with tempfile.TemporaryDirectory() as tmp:
         running = start_in_thread(Path(tmp) / "chaos.db")
         try:
-            run = Run(running.url, program, seed, figures)
+            attempts = faults.max_attempts if faults else Faults().max_attempts
+            run = Run(running.url, program, seed, figures, attempts)
             if faults is not None:
                 run.knobs(faults.knobs(seed))
             requests.delete(f"{running.url}/_emulator/stats", timeout=5).raise_for_status()
