@@ -3,7 +3,7 @@
 Each step is a job the Cloud Functions also call (or what people do in their sheets), with
 its API calls and time: create the roster, provision, TLs list their teams, provision again
 (sharing with the members), TLs type a season, collect, roll up, sync calendars, send the
-weekly emails.
+weekly emails, audit who can open what.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tst_sheets.demo.write import fill_team_tabs
 from tst_sheets.emulator import RunningEmulator, start_in_thread
 from tst_sheets.emulator.viewer.links import spreadsheet_url as viewer_path
 from tst_sheets.emulator.viewer.mail import mailbox_url
+from tst_sheets.jobs.audit import audit
 from tst_sheets.jobs.collect import collect
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.notify import notify
@@ -66,6 +67,10 @@ class DemoSummary(BaseModel):
         default_factory=dict,
         description="The weekly email: messages (to, roles, subject, items), byRole, quiet, "
         "optedOut, and a mailbox in the viewer",
+    )
+    audit: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The access audit: ok, files, permissions, and each unexplained one",
     )
     calls: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
@@ -163,6 +168,12 @@ def send_weekly_email(ctx: DemoContext) -> dict[str, Any]:
     return {"messages": len(result.sent), "byRole": result.by_role, "calls": result.calls}
 
 
+def audit_access(ctx: DemoContext) -> dict[str, Any]:
+    result = audit(ctx.ws, ctx.state["roster_id"])
+    ctx.state["audit"] = result
+    return {"ok": result.ok, "unexplained": len(result.unexplained), "calls": result.calls}
+
+
 STEPS: list[tuple[str, Step]] = [
     ("Create the program roster", create_roster),
     ("Provision team workbooks", provision_teams),
@@ -174,6 +185,7 @@ STEPS: list[tuple[str, Step]] = [
     ("Write the Impact Report", write_report),
     ("Sync program calendars", sync_calendars),
     ("Send the weekly emails", send_weekly_email),
+    ("Audit who can open what", audit_access),
 ]
 
 
@@ -208,6 +220,7 @@ def summarise(ctx: DemoContext, steps: list[StepReport], seconds: float) -> Demo
         viewer_url=f"{ctx.emulator.url}{viewer_path(result.rollup_spreadsheet_id)}",
         report_viewer_url=_report_url(ctx),
         emails=_emails(ctx),
+        audit=_audit(ctx),
         calls={
             "total": add_calls(*(s.calls for s in steps)),
             "byStep": {s.name: s.calls for s in steps},
@@ -234,6 +247,23 @@ def _emails(ctx: DemoContext) -> dict[str, Any]:
         "quiet": len(sent.quiet),
         "optedOut": sent.opted_out,
         "inboxViewerUrl": f"{ctx.emulator.url}{mailbox_url(tl, tl)}" if tl else "",
+    }
+
+
+def _audit(ctx: DemoContext) -> dict[str, Any]:
+    """What ``tst-sheets audit`` says of the demo's program: every permission explained?"""
+    done = ctx.state.get("audit")
+    if done is None:
+        return {}
+    return {
+        "ok": done.ok,
+        "files": len(done.files),
+        "permissions": sum(f.explained + f.unexplained for f in done.files),
+        "unexplained": [
+            a.model_dump(by_alias=True, include={"file", "who", "role", "reason"})
+            for a in done.unexplained
+        ],
+        "findings": len(done.findings),
     }
 
 

@@ -48,6 +48,7 @@ def render(console: Console, summary: DemoSummary, serving: bool = False) -> Non
     console.print(_findings_table(summary))
     _agendas(console, summary)
     _emails(console, summary)
+    _audit(console, summary)
     inbox = summary.emails.get("inboxViewerUrl", "")
     console.print(
         Panel.fit(
@@ -132,6 +133,34 @@ def _emails(console: Console, summary: DemoSummary) -> None:
     console.print(
         f"Nothing to say this week: {emails['quiet']} people; opted out: {opted}", highlight=False
     )
+
+
+def _audit(console: Console, summary: DemoSummary) -> None:
+    """The access audit: one line when the roster explains every permission, else a table of
+    each permission it does not."""
+    done = summary.audit
+    if not done:
+        return
+    unexplained = done["unexplained"]
+    if not unexplained:
+        mark = "[green]✓[/]" if done["ok"] else "[yellow]![/]"
+        console.print(
+            f"{mark} Audit: all {done['permissions']} permissions on {done['files']} program "
+            "files (roster, roll-up, workbooks, drive, calendar) are explained by the roster "
+            "(`tst-sheets audit`).",
+            highlight=False,
+        )
+    else:
+        n = len(unexplained)
+        noun = "permission" if n == 1 else "permissions"
+        table = Table(title=f"Audit: {n} {noun} the roster does not explain")
+        for column in ("file", "who", "role", "why"):
+            table.add_column(column, overflow="fold")
+        for access in unexplained:
+            table.add_row(access["file"], access["who"], access["role"], access["reason"])
+        console.print(table)
+    if done["findings"]:
+        console.print(f"Audit findings: {done['findings']} (`tst-sheets audit` lists them).")
 
 
 def _agendas(console: Console, summary: DemoSummary) -> None:
