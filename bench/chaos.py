@@ -83,9 +83,19 @@ def first_difference(a: Any, b: Any) -> str:
 
 
 def one_seed(teams: int, seed: int, faults: Faults) -> SeedResult:
+    """The same seed-built program run clean, then under ``faults``, and the two judged."""
     program = bench_program(teams)
-    clean_figures, clean = one_run(program, seed, None)
-    faulty_figures, faulty = one_run(program, seed, faults)
+    clean = one_run(program, seed, None)
+    return judge(teams, seed, clean, one_run(program, seed, faults))
+
+
+Ran = tuple[RunFigures, Snapshot]
+
+
+def judge(teams: int, seed: int, clean_run: Ran, faulty_run: Ran) -> SeedResult:
+    """Every artifact compared; any duplicate, job given up or team Unreadable is one more
+    difference."""
+    (clean_figures, clean), (faulty_figures, faulty) = clean_run, faulty_run
     differences = compare(clean, faulty)
     for snap, which in ((clean, "clean"), (faulty, "faulty")):
         differences += [

@@ -9,9 +9,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from bench.chaos import compare, one_seed
+from bench.chaos import Ran, compare, judge
 from bench.chaos_loop import Faults, Run, one_run
-from bench.chaos_state import Snapshot
 from bench.cohort import ADMIN, bench_program
 from tst_sheets.workspace import connect
 
@@ -20,12 +19,15 @@ SPREADSHEET = "application/vnd.google-apps.spreadsheet"
 
 
 @pytest.fixture(scope="module")
-def clean() -> Snapshot:
-    return one_run(bench_program(TEAMS), SEED, None)[1]
+def clean() -> Ran:
+    """The program run once without faults: what the other runs must end as."""
+    return one_run(bench_program(TEAMS), SEED, None)
 
 
-def test_under_faults_and_a_squeezed_quota_every_artifact_ends_as_in_a_clean_run() -> None:
-    result = one_seed(TEAMS, SEED, Faults())
+def test_under_faults_and_a_squeezed_quota_every_artifact_ends_as_in_a_clean_run(
+    clean: Ran,
+) -> None:
+    result = judge(TEAMS, SEED, clean, one_run(bench_program(TEAMS), SEED, Faults()))
     assert result.faulty.faulted > 0 and result.faulty.lost > 0, "faults were injected"
     assert result.differences == []
     assert result.duplicates == []
@@ -50,10 +52,10 @@ def damage(run: Run) -> None:
 
 
 def test_the_comparison_catches_a_lost_row_a_leftover_file_and_a_second_email(
-    clean: Snapshot,
+    clean: Ran,
 ) -> None:
     _, damaged = one_run(bench_program(TEAMS), SEED, None, after=damage)
-    differing = {d.artifact for d in compare(clean, damaged)}
+    differing = {d.artifact for d in compare(clean[1], damaged)}
     assert "team:T01/Meetings" in differing
     assert "emails" in differing
     assert "orphan unlabelled:Copy of T02" in damaged.duplicates
