@@ -18,6 +18,9 @@ audit. And in the faulty run: no duplicate (two workbooks for one team, two prog
 calendars, two roll-ups, an unlabelled leftover), no team Unreadable after re-runs.
 
     python -m bench.chaos [--teams 30] [--seeds 3] [--json]
+                          [--fault-rate 0.1] [--lost-rate 0.1] [--max-attempts 10]
+
+Fewer ``--max-attempts`` per request make jobs fail outright, so the re-runs are exercised.
 
 Exit 1 if anything differs.
 """
