@@ -6,7 +6,7 @@ Prints requests per second on this machine for:
 Each is run from 1 client thread and from 4, through a bare gspread client (the emulator
 needs nothing of the service to be measured).
 
-    python bench/emulator.py [--seconds 5]
+    python -m bench.emulator [--seconds 5]
 """
 
 from __future__ import annotations

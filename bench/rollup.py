@@ -10,7 +10,7 @@ takes about a minute — and prints, side by side:
   wall time, and the ratios;
 - the project's warm runs: nothing changed, then 5 teams changed, then ``--full``.
 
-    python bench/rollup.py [--teams 50]
+    python -m bench.rollup [--teams 50]
 """
 
 from __future__ import annotations

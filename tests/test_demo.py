@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from rich.console import Console
 from typer.testing import CliRunner
 
 from tst_sheets.cli import app
+from tst_sheets.cli.render.demo import render
+from tst_sheets.demo.run import DemoSummary
 
 
 def test_demo_json_summarises_a_whole_program() -> None:
@@ -30,6 +33,9 @@ def test_demo_json_summarises_a_whole_program() -> None:
     assert summary["viewerUrl"].startswith("http://127.0.0.1:")
     total = summary["calls"]["total"]
     assert total["sheets"]["write"] > 0 and total["calendar"]["write"] > 0
+    audit = summary["audit"]  # what `tst-sheets audit` says of the demo's program: exit 0
+    assert audit["ok"] and audit["unexplained"] == [] and audit["findings"] == 0
+    assert audit["files"] >= summary["teams"] + 2 and audit["permissions"] > audit["files"]
 
 
 def test_demo_every_team_has_its_why_and_no_team_drowns_in_not_recorded_notes() -> None:
@@ -43,3 +49,27 @@ def test_demo_every_team_has_its_why_and_no_team_drowns_in_not_recorded_notes() 
     staff = summary["staffFindings"]
     assert staff and all(f["team"] == "roster" for f in staff if "not recorded" in f["found"])
     assert summary["reportViewerUrl"].startswith("http://127.0.0.1:")
+
+
+def test_the_demo_names_each_permission_the_audit_cannot_explain() -> None:
+    summary = DemoSummary(
+        audit={
+            "ok": False,
+            "files": 16,
+            "permissions": 138,
+            "unexplained": [
+                {
+                    "file": "T02's workbook",
+                    "who": "alicia.gomez@schools.example.edu",
+                    "role": "writer",
+                    "reason": "TL of T01; the roster gives them no access to T02's workbook",
+                }
+            ],
+            "findings": 0,
+        }
+    )
+    console = Console(record=True, width=200)
+    render(console, summary)
+    text = console.export_text()
+    assert "Audit: 1 permission the roster does not explain" in text
+    assert "alicia.gomez@schools.example.edu" in text and "T02's workbook" in text

@@ -15,6 +15,8 @@ from tst_sheets.jobs.calendar import sync_calendar
 from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.roster import read_roster
+from tst_sheets.model.files import SPREADSHEET_MIME, labels
 from tst_sheets.templates import load_template
 from tst_sheets.workspace import Workspace
 
@@ -60,3 +62,26 @@ def test_a_lost_answer_never_makes_a_second_program_calendar(
     assert [c["id"] for c in calendars] == [first.calendar_id]
     again = sync_calendar(workspace, roster_id)
     assert again.calendar_id == first.calendar_id and not again.created
+
+
+def test_a_roster_created_but_never_laid_out_is_laid_out_by_the_next_init(
+    workspace: Workspace, settings: Settings
+) -> None:
+    """A run died between the roster's Drive create and its layout: the file carries its
+    labels but holds only Drive's empty tab. Running init again finishes it."""
+    program = sample_program()
+    template = load_template("program_roster", settings.templates_dir)
+    props = labels("roster", program.name, template.name, template.version, year=program.year)
+    home = settings.drive_folder or ""
+    made = workspace.drive.create_file("TST roster", SPREADSHEET_MIME, [home], props)
+    again = init_roster(workspace, program=program)
+    assert again.roster_spreadsheet_id == made.id and not again.created
+    read = read_roster(workspace, made.id)
+    assert len(read.program.active_teams()) == 12
+    assert [f for f in read.findings if f.severity == "error"] == []
+    titles = [
+        s["properties"]["title"]
+        for s in workspace.sheets.get(made.id, "sheets.properties.title")["sheets"]
+    ]
+    assert titles == [tab.title for tab in template.tabs], "laid out once, Drive's tab gone"
+    assert init_roster(workspace, program=program).calls["sheets"]["write"] == 0

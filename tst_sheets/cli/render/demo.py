@@ -48,7 +48,7 @@ def render(console: Console, summary: DemoSummary, serving: bool = False) -> Non
     console.print(_findings_table(summary))
     _agendas(console, summary)
     _emails(console, summary)
-    _access(console, summary)
+    _audit(console, summary)
     inbox = summary.emails.get("inboxViewerUrl", "")
     console.print(
         Panel.fit(
@@ -135,16 +135,32 @@ def _emails(console: Console, summary: DemoSummary) -> None:
     )
 
 
-def _access(console: Console, summary: DemoSummary) -> None:
-    """What ``tst-sheets audit`` says of who can open what."""
-    access = summary.access
-    if not access:
+def _audit(console: Console, summary: DemoSummary) -> None:
+    """The access audit: one line when the roster explains every permission, else a table of
+    each permission it does not."""
+    done = summary.audit
+    if not done:
         return
-    if access["ok"]:
-        line = f"Access: every permission on the {access['files']} program files is explained"
+    unexplained = done["unexplained"]
+    if not unexplained:
+        mark = "[green]✓[/]" if done["ok"] else "[yellow]![/]"
+        console.print(
+            f"{mark} Audit: all {done['permissions']} permissions on {done['files']} program "
+            "files (roster, roll-up, workbooks, drive, calendar) are explained by the roster "
+            "(`tst-sheets audit`).",
+            highlight=False,
+        )
     else:
-        line = "Access: unexplained: " + "; ".join(access["unexplained"])
-    console.print(line, highlight=False)
+        n = len(unexplained)
+        noun = "permission" if n == 1 else "permissions"
+        table = Table(title=f"Audit: {n} {noun} the roster does not explain")
+        for column in ("file", "who", "role", "why"):
+            table.add_column(column, overflow="fold")
+        for access in unexplained:
+            table.add_row(access["file"], access["who"], access["role"], access["reason"])
+        console.print(table)
+    if done["findings"]:
+        console.print(f"Audit findings: {done['findings']} (`tst-sheets audit` lists them).")
 
 
 def _agendas(console: Console, summary: DemoSummary) -> None:
