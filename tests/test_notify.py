@@ -416,3 +416,29 @@ def test_notify_without_a_sender_says_what_to_set(small_program: World) -> None:
         },
     )
     assert out.exit_code == 2 and "TST_SENDER" in out.output
+
+
+def test_a_workbook_that_cannot_be_read_just_now_sends_nobody_a_wrong_email(
+    small_program: World, knobs: Callable[..., None]
+) -> None:
+    """A week's email cannot be taken back: a passing read failure (Google's quota) on a
+    workbook changed since the roll-up stops the run before any message, and the next run
+    sends them all."""
+    for status in small_program.rolled.statuses:  # every TL logs one more meeting
+        tl = next(t for t in small_program.program.teams if t.team_id == status.team_id)
+        small_program.connect_as(tl.tl_email).sheets.client.http_client.values_append(
+            status.spreadsheet_id,
+            "Meetings!A1",
+            params={"valueInputOption": "USER_ENTERED"},
+            body={"values": [["2026-11-20", "40", tl.tl_name, "Data dive", ""]]},
+        )
+    service = connect(small_program.settings.model_copy(update={"max_attempts": 1}))
+    knobs(quota_read_per_user=4, quota_apis=["sheets"])  # the roster, the state; not 3 books
+    with pytest.raises(GoogleError) as stopped:
+        notify(service, small_program.roster_id)
+    assert "could not be read just now" in stopped.value.message
+    assert "nothing was sent" in stopped.value.message
+    assert not any(recipients(small_program).values())
+    knobs(quota_read_per_user=0)
+    sent = small_program.run()
+    assert sent.messages and {m.state for m in sent.messages} == {"sent"}

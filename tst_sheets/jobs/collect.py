@@ -34,6 +34,8 @@ class Unreadable(Camel):
     team: str
     reason: str
     spreadsheet_id: str = Field(default="", alias="spreadsheetId")
+    # False: a passing failure (quota, 5xx), which the next run reads again
+    permanent: bool = True
 
 
 class CollectResult(Camel):

@@ -162,6 +162,16 @@ def this_week(ws: Workspace, roster_id: str, program: Program, day: date) -> tup
     """Every person's digest, from the roll-up's statuses (reading only the workbooks that
     changed since it ran, writing nothing) and the sent log."""
     rolled = rollup(ws, roster_id, day, write=False)
+    passing = [u for u in rolled.unreadable if not u.permanent]
+    if passing:  # a week's email cannot be taken back: never send one a passing error wrote
+        first = passing[0]
+        raise GoogleError(
+            503,
+            f"{len(passing)} workbook(s) could not be read just now ({first.team}: "
+            f"{first.reason}); nothing was sent: the next run sends",
+            "backendError",
+            "sheets",
+        )
     tab = read_log(ws, roster_id)
     inputs = DigestInputs(
         program=program,

@@ -214,6 +214,8 @@ def rollup(
     written_here = [t.team_id for t in active if t.team_id in done]
     problems = [*writer.problems, *saver.problems]
     result = run.result(book_id, views, written, ws.counter.since(before))
+    for unreadable in result.unreadable:
+        unreadable.permanent = entries[unreadable.team].permanent
     result.start_here_written, result.problems = written_here, problems
     result.as_of, result.what_if = as_of, as_of != today
     result.stopped, result.checkpoints = stopped, saver.count
