@@ -19,6 +19,8 @@ from pydantic import BaseModel, Field
 from tst_sheets.model import TeamRecord
 
 STATE_MARKER = "tst-rollup-state v1"
+# In the marker's cell while a write of several batches is under way (see ``write_plan.plan``)
+STATE_WRITING = "tst-rollup-state v1, being written"
 CHUNK_CHARS = 40_000  # a cell holds at most 50,000 characters
 
 
@@ -30,6 +32,12 @@ class SheetLayout(BaseModel):
     filter_views: list[int] = Field(default_factory=list)
     charts: list[int] = Field(default_factory=list)
     merges: int = 0
+    rows: list[str] | None = Field(
+        default=None, description="a short digest of each row written; None: not known"
+    )
+    look: str | None = Field(
+        default=None, description="a digest of all but the cells (size, formats, rules, ...)"
+    )
 
 
 class StartHereLayout(BaseModel):
@@ -90,12 +98,17 @@ def encode_state(state: RollupState) -> list[str]:
 
 
 def decode_state(column: list[str]) -> RollupState:
-    """Column A back to the state; an empty, foreign or damaged tab is an empty state."""
-    if not column or column[0] != STATE_MARKER:
+    """Column A back to the state; an empty, foreign or damaged tab is an empty state. A write
+    stopped half way leaves the tabs unknown: the state says so, and the next run rewrites them."""
+    if not column or column[0] not in (STATE_MARKER, STATE_WRITING):
         return RollupState()
     try:
         raw = zlib.decompress(base64.b64decode("".join(column[1:])))
-        return RollupState.model_validate_json(raw)
+        state = RollupState.model_validate_json(raw)
     except (ValueError, zlib.error):
         # A damaged state only costs one cold run; never a failed roll-up.
         return RollupState()
+    if column[0] == STATE_WRITING:
+        for layout in state.layout.values():
+            layout.rows = layout.look = None
+    return state
