@@ -18,7 +18,7 @@ from tst_sheets.reading.roster import RosterRead
 from tst_sheets.rollup.grid import Grid
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.rollup.write_plan import Request, plan
+from tst_sheets.rollup.write_plan import MAX_REQUEST_BYTES, Request, plan
 from tst_sheets.templates import render_create
 from tst_sheets.workspace import Workspace, once
 
@@ -83,18 +83,19 @@ def write(
     grids: list[Grid],
     current: Mapping[int, SheetLayout],
     tpl: RollupTemplate,
+    limit: int = MAX_REQUEST_BYTES,
 ) -> None:
     """What changed since ``current``, in order, the state last (usually ONE batchUpdate). If
     refused (a tab edited or deleted by hand) or an answer was lost, read what the book holds
     now and rewrite it whole: each tab's write first takes away what is there, so sending
     again never adds anything twice."""
     try:
-        for batch in plan(grids, dict(current), tpl):
+        for batch in plan(grids, dict(current), tpl, limit):
             ws.sheets.batch_update(book_id, batch)
     except GoogleError as error:
         if error.status != 400 and not error.ambiguous:
             raise
-        for batch in plan(grids, read_layout(ws, book_id), tpl):
+        for batch in plan(grids, read_layout(ws, book_id), tpl, limit):
             _send_once(ws, book_id, batch)
 
 

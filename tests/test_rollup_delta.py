@@ -1,0 +1,392 @@
+"""The roll-up writes only what changed, in requests of at most 2 MB, and always ends equal to a
+roll-up written whole from nothing: the plan on its own, then through the emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.test_rollup import content
+from tests.test_rollup_job import PLAN, TYPED_IN_DATE, World, admin_deletes
+from tst_sheets.commitments import CommitmentSet, load_commitments
+from tst_sheets.demo.sample import sample_program
+from tst_sheets.demo.season import type_season
+from tst_sheets.jobs import rollup_book
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.rollup import RollupResult
+from tst_sheets.jobs.roster import read_roster
+from tst_sheets.rollup.about import state_grid
+from tst_sheets.rollup.grid import Grid, RollupContent
+from tst_sheets.rollup.state import (
+    STATE_WRITING,
+    RollupState,
+    SheetLayout,
+    decode_state,
+    encode_state,
+)
+from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
+from tst_sheets.rollup.write_plan import body_bytes, layout_of, plan, render
+from tst_sheets.workspace import Workspace
+
+AS_OF = date(2026, 10, 5)
+LATER = date(2026, 11, 2)
+LATE = date(2026, 11, 23)  # the job's runs: a season typed up to here
+SMALL = 12_000  # bytes: small enough that the sample roll-up needs several batches
+
+
+@pytest.fixture(scope="module")
+def commitments() -> CommitmentSet:
+    return load_commitments()
+
+
+@pytest.fixture(scope="module")
+def tpl() -> RollupTemplate:
+    return load_rollup_template()
+
+
+def with_state(tabs: list[Grid], tpl: RollupTemplate) -> list[Grid]:
+    """The tabs and the hidden state tab, as the job writes them."""
+    layout = layout_of([*tabs, state_grid(tpl, [])], tpl)
+    return [*tabs, state_grid(tpl, encode_state(RollupState(layout=layout)))]
+
+
+def layout(grids: list[Grid], tpl: RollupTemplate) -> dict[int, SheetLayout]:
+    return decode_state([str(r["data"]) for r in grids[-1].rows]).layout
+
+
+def kinds(requests: list[dict[str, Any]]) -> list[str]:
+    return [next(iter(r)) for r in requests]
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+
+def test_nothing_changed_touches_each_tab_once(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    grids = with_state(content(commitments, tpl).tabs, tpl)
+    before = layout(grids, tpl)
+    about = grids[-2]
+    reqs = render(grids[:-2], before, tpl)
+    # one no-op per tab: refused if someone deleted the tab, so the write can put it back
+    assert kinds(reqs) == ["updateSheetProperties"] * (len(grids) - 2)
+    # About's run facts (written at, calls) change every run: only they are written
+    facts = render([about], before, tpl)
+    updates = [r["updateCells"]["range"] for r in facts if "updateCells" in r]
+    assert [(u["startRowIndex"], u["endRowIndex"]) for u in updates] == [(7, 10)]
+
+
+def test_a_changed_row_is_the_only_row_written(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    built = content(commitments, tpl)
+    before = layout(with_state(built.tabs, tpl), tpl)
+    summary = built.tab("summary")
+    summary.rows[1] = {**summary.rows[1], "school": "Renamed Elementary"}
+    reqs = render([summary], before, tpl)
+    updates = [r["updateCells"] for r in reqs if "updateCells" in r]
+    assert [(u["range"]["startRowIndex"], u["range"]["endRowIndex"]) for u in updates] == [(2, 3)]
+    assert "Renamed Elementary" in json.dumps(updates)
+    # the formats that updateCells reset are put back; nothing is taken away or added
+    assert "repeatCell" in kinds(reqs)
+    assert not {"deleteFilterView", "addFilterView", "setBasicFilter"} & set(kinds(reqs))
+
+
+def test_fewer_rows_clear_the_row_below_and_redress_the_tab(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    built = content(commitments, tpl)
+    before = layout(with_state(built.tabs, tpl), tpl)
+    findings = built.tab("findings")
+    old_rows = len(findings.all_rows())
+    findings.rows = findings.rows[:-1]  # the last finding closed
+    reqs = render([findings], before, tpl)
+    updates = [r["updateCells"] for r in reqs if "updateCells" in r]
+    assert updates[-1]["range"]["endRowIndex"] == old_rows  # the old last row, now spare
+    assert updates[-1]["rows"][-1] == {}
+    props = reqs[kinds(reqs).index("updateSheetProperties")]["updateSheetProperties"]
+    assert props["properties"]["gridProperties"]["rowCount"] == old_rows
+    assert "deleteFilterView" in kinds(reqs) and "addFilterView" in kinds(reqs)
+
+
+def test_an_old_state_rewrites_every_tab_whole(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    built = content(commitments, tpl)
+    old = {
+        sheet: SheetLayout.model_validate(layout.model_dump(exclude={"rows", "look"}))
+        for sheet, layout in layout(with_state(built.tabs, tpl), tpl).items()
+    }
+    reqs = render(built.tabs, old, tpl)
+    written = {
+        r["updateCells"]["range"]["sheetId"]: r["updateCells"]["range"]["endRowIndex"]
+        for r in reqs
+        if "updateCells" in r
+    }
+    assert written == {t.sheet_id: len(t.all_rows()) + 1 for t in built.tabs}
+
+
+def test_batches_stay_under_the_limit_and_mark_the_state_first(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    grids = with_state(content(commitments, tpl).tabs, tpl)
+    before = {g.sheet_id: SheetLayout(title=g.title) for g in grids}
+    batches = plan(grids, before, tpl, SMALL)
+    assert len(batches) > 2 and all(body_bytes(b) <= SMALL for b in batches)
+    marker = batches[0][0]["updateCells"]
+    assert marker["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": STATE_WRITING}
+    # the same requests as one big batch would send, in the same order, the state tab last
+    assert [r for b in batches for r in b][1:] == render(grids, before, tpl, SMALL)
+    state_sheet = grids[-1].sheet_id
+    last = [r for r in batches[-1] if "updateCells" in r]
+    assert last[-1]["updateCells"]["range"]["sheetId"] == state_sheet
+    one = plan(grids, before, tpl)
+    assert len(one) == 1 and kinds(one[0])[0] != "updateCells"  # one batch: no marker
+
+
+def test_a_state_being_written_trusts_no_digest(
+    commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    grids = with_state(content(commitments, tpl).tabs, tpl)
+    column = [str(r["data"]) for r in grids[-1].rows]
+    stopped = decode_state([STATE_WRITING, *column[1:]])
+    assert stopped.layout and all(
+        x.rows is None and x.look is None for x in stopped.layout.values()
+    )
+    assert [x.filter_views for x in stopped.layout.values()] == [
+        x.filter_views for x in decode_state(column).layout.values()
+    ]
+
+
+# --- through the emulator: several batches, a stop half way ----------------------------------
+
+
+def snapshot(ws: Workspace, book_id: str, volatile: dict[str, tuple[int, ...]]) -> dict[str, Any]:
+    """Every tab but the state as stored: size, cells (values and formats), widths, merges,
+    rules, filters and charts; the run's own facts (``volatile``: title → rows) left out."""
+    fields = (
+        "sheets(properties(title,index,hidden,gridProperties),"
+        "data(rowData.values(userEnteredValue,userEnteredFormat),columnMetadata.pixelSize),"
+        "merges,conditionalFormats,filterViews,basicFilter,charts)"
+    )
+    meta = ws.sheets.client.http_client.fetch_sheet_metadata(
+        book_id, params={"includeGridData": "true", "fields": fields}
+    )
+    out = {}
+    for sheet in meta["sheets"]:
+        title = sheet["properties"]["title"]
+        if title == "_state":
+            continue
+        for block in sheet.get("data", []):
+            for i in volatile.get(title, ()):
+                for value in block.get("rowData", [{}] * (i + 1))[i].get("values", []):
+                    value.pop("userEnteredValue", None)
+        out[title] = sheet
+    return out
+
+
+def new_book(ws: Workspace, tpl: RollupTemplate, name: str) -> str:
+    program = sample_program().model_copy(update={"name": name})
+    book_id, created = rollup_book.find_or_create(ws, program, tpl, [])
+    assert created
+    return book_id
+
+
+def template_layout(tpl: RollupTemplate) -> dict[int, SheetLayout]:
+    return {t.sheet_id: SheetLayout(title=t.title) for t in tpl.workbook.tabs}
+
+
+def fresh(ws: Workspace, tpl: RollupTemplate, grids: list[Grid], name: str) -> dict[str, Any]:
+    """The same grids written whole into a new roll-up, in one request."""
+    book = new_book(ws, tpl, name)
+    rollup_book.write(ws, book, grids, template_layout(tpl), tpl)
+    return snapshot(ws, book, {})
+
+
+def versions(commitments: CommitmentSet, tpl: RollupTemplate) -> list[RollupContent]:
+    """Findings growing (a later date), shrinking (a team's tab gone), and back."""
+    first, later = content(commitments, tpl), content(commitments, tpl, as_of=LATER)
+    fewer = content(commitments, tpl, as_of=LATER)
+    findings = fewer.tab("findings")
+    findings.rows = findings.rows[: len(findings.rows) // 2]
+    return [first, later, fewer, content(commitments, tpl)]
+
+
+def test_delta_writes_in_small_batches_equal_a_fresh_write(
+    workspace: Workspace, commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    book = new_book(workspace, tpl, "Delta")
+    current = template_layout(tpl)
+    for n, version in enumerate(versions(commitments, tpl)):
+        grids = with_state(version.tabs, tpl)
+        rollup_book.write(workspace, book, grids, current, tpl, limit=SMALL)
+        expected = fresh(workspace, tpl, grids, f"Fresh {n}")
+        assert snapshot(workspace, book, {}) == expected, f"version {n}"
+        current = layout(grids, tpl)
+
+
+def test_a_write_stopped_between_batches_is_put_right_by_the_next(
+    workspace: Workspace, commitments: CommitmentSet, tpl: RollupTemplate
+) -> None:
+    book = new_book(workspace, tpl, "Stopped")
+    first, later = versions(commitments, tpl)[:2]
+    grids = with_state(first.tabs, tpl)
+    rollup_book.write(workspace, book, grids, template_layout(tpl), tpl)
+    after = with_state(later.tabs, tpl)
+    batches = plan(after, layout(grids, tpl), tpl, SMALL)
+    assert len(batches) > 2
+    for batch in batches[:2]:  # the function is stopped here
+        workspace.sheets.batch_update(book, batch)
+    column = rollup_book.read_state_column(workspace, book, "_state")
+    assert column[0] == STATE_WRITING
+    state = decode_state(column)
+    # the next run writes the first content again: every tab, since none can be trusted
+    rollup_book.write(workspace, book, grids, state.layout, tpl, limit=SMALL)
+    assert snapshot(workspace, book, {}) == fresh(workspace, tpl, grids, "Fresh")
+
+
+# --- the job, over a season of changes -------------------------------------------------------
+
+
+VOLATILE = {"About": (7, 8, 9)}
+
+
+@pytest.fixture
+def world(workspace: Workspace, connect_as: Callable[[str], Workspace]) -> World:
+    """Four sample teams, the fourth paused; three typed a season (as ``test_rollup_job``)."""
+    full = sample_program()
+    teams = full.active_teams()[:4]
+    teams[3] = teams[3].model_copy(update={"status": "Paused"})
+    program = full.model_copy(update={"teams": teams})
+    roster_id = init_roster(workspace, program=program).roster_spreadsheet_id
+    books = {r.team_id: r.spreadsheet_id for r in provision(workspace, roster_id).created}
+    type_season(connect_as, books, LATE, plan=PLAN, program=program, typed_in_date=TYPED_IN_DATE)
+    return World(workspace, roster_id, read_roster(workspace, roster_id).program, books, connect_as)
+
+
+def park(ws: Workspace, book_id: str, kind: str) -> None:
+    """Relabel the roll-up so that the job does (not) find it."""
+    body = {"appProperties": {"tstKind": kind}}
+    ws.drive.resource.files().update(fileId=book_id, body=body, supportsAllDrives=True).execute()
+
+
+def same_as_fresh(world: World, run: RollupResult, as_of: date) -> None:
+    """The roll-up as the runs left it equals the same content written whole into a new one:
+    a new roll-up whose state knows only when each finding was first seen (the rest of the
+    content comes from the workbooks)."""
+    book = run.rollup_spreadsheet_id
+    kept = snapshot(world.ws, book, VOLATILE)
+    seen = decode_state(rollup_book.read_state_column(world.ws, book, "_state")).first_seen
+    park(world.ws, book, "parked")
+    tpl = load_rollup_template()
+    other, _ = rollup_book.find_or_create(world.ws, world.program, tpl, [])
+    column = encode_state(RollupState(first_seen=seen))
+    world.ws.sheets.client.http_client.values_update(
+        other,
+        "_state!A1",
+        params={"valueInputOption": "RAW"},
+        body={"values": [[c] for c in column]},
+    )
+    cold = world.run(as_of)
+    assert cold.rollup_spreadsheet_id == other and cold.written
+    assert snapshot(world.ws, other, VOLATILE) == kept
+    admin_deletes(world, other)
+    park(world.ws, book, "rollup")
+
+
+def set_status(world: World, team_id: str, status: str) -> None:
+    roster = world.ws.sheets.client.open_by_key(world.roster_id).worksheet("Teams")
+    header = roster.row_values(1)
+    row = roster.col_values(header.index("Team ID") + 1).index(team_id) + 1
+    roster.update_cell(row, header.index("Status") + 1, status)
+
+
+def log_meetings(world: World, team_id: str, days: list[str]) -> None:
+    team = next(t for t in world.program.teams if t.team_id == team_id)
+    tl = world.connect_as(team.tl_email)
+    tl.sheets.client.http_client.values_append(
+        world.books[team_id],
+        "Meetings!A1",
+        params={"valueInputOption": "USER_ENTERED"},
+        body={"values": [[day, "45", team.tl_name, "Data dive", ""] for day in days]},
+    )
+
+
+def edit_by_hand(world: World, book: str) -> None:
+    """Staff delete a filter view and the Events tab (the next write is refused, then right)."""
+    staff = world.connect_as("maya.thompson@tst.example.org")
+    meta = staff.sheets.client.http_client.fetch_sheet_metadata(
+        book, params={"fields": "sheets(properties(title,sheetId),filterViews.filterViewId)"}
+    )
+    sheets = {s["properties"]["title"]: s for s in meta["sheets"]}
+    view = sheets["Findings"]["filterViews"][0]["filterViewId"]
+    events = sheets["Events"]["properties"]["sheetId"]
+    staff.sheets.client.http_client.batch_update(
+        book,
+        {
+            "requests": [
+                {"deleteFilterView": {"filterId": view}},
+                {"deleteSheet": {"sheetId": events}},
+            ]
+        },
+    )
+
+
+def test_a_season_of_changes_ends_as_a_fresh_rollup_would(world: World) -> None:
+    first = world.run(LATE)
+    book = first.rollup_spreadsheet_id
+    steps: list[tuple[str, Callable[[], None], date]] = [
+        ("one team logs a meeting", lambda: log_meetings(world, "T01", ["2026-11-20"]), LATE),
+        (
+            "a team catches up (its status and findings change)",
+            lambda: log_meetings(world, "T02", ["2026-10-06", "2026-10-20"]),
+            LATE,
+        ),
+        ("a team added", lambda: set_status(world, world.program.teams[3].team_id, "Active"), LATE),
+        ("a team removed", lambda: set_status(world, "T03", "Paused"), LATE),
+        ("findings grow with the weeks", lambda: None, date(2027, 1, 25)),
+        ("edited by hand", lambda: edit_by_hand(world, book), date(2027, 1, 26)),
+    ]
+    for n, (what, change, as_of) in enumerate(steps):
+        change()
+        if what == "a team added":
+            provision(world.ws, world.roster_id)
+        run = world.run(as_of)
+        assert run.rollup_spreadsheet_id == book and run.written, what
+        # one roll-up write (two when refused), and the roster's record of it after a fresh one
+        refused = 1 if what == "edited by hand" else 0
+        expected = 1 + refused + (1 if n else 0)
+        assert run.calls["sheets"]["write"] - len(run.start_here_written) == expected, what
+        same_as_fresh(world, run, as_of)
+
+
+def test_a_warm_run_sends_a_fraction_of_a_whole_rewrite(world: World) -> None:
+    whole = world.run(LATE)
+    log_meetings(world, "T01", ["2026-11-20"])
+    sent = bytes_sent(world, lambda: world.run(LATE))
+    park(world.ws, whole.rollup_spreadsheet_id, "parked")
+    fresh_bytes = bytes_sent(world, lambda: world.run(LATE))
+    assert sent and sent * 3 < fresh_bytes
+
+
+def bytes_sent(world: World, run: Callable[[], RollupResult]) -> int:
+    """The bytes of the roll-up's batchUpdate bodies the service sends during ``run``."""
+    seen: list[int] = []
+
+    def hook(response: Any, *args: Any, **kwargs: Any) -> None:
+        url = response.request.url
+        if url.endswith(":batchUpdate") and not any(b in url for b in world.books.values()):
+            seen.append(len(response.request.body or b""))  # the roll-up's, not Start Here
+
+    hooks = world.ws.sheets.client.http_client.session.hooks["response"]
+    hooks.append(hook)
+    try:
+        run()
+    finally:
+        hooks.remove(hook)
+    return sum(seen)
