@@ -253,7 +253,7 @@ def test_a_write_stopped_between_batches_is_put_right_by_the_next(
 # --- the job, over a season of changes -------------------------------------------------------
 
 
-VOLATILE = {"About": (7, 8, 9)}
+VOLATILE: dict[str, tuple[int, ...]] = {"About": (7, 8, 9)}  # written at, read, calls
 
 
 @pytest.fixture
