@@ -39,24 +39,24 @@ LATE = date(2026, 11, 23)  # the job's runs: a season typed up to here
 SMALL = 12_000  # bytes: small enough that the sample roll-up needs several batches
 
 
-@pytest.fixture(scope="module")
-def commitments() -> CommitmentSet:
-    return load_commitments()
+COMMITMENTS: CommitmentSet = load_commitments()
+TPL: RollupTemplate = load_rollup_template()
 
 
-@pytest.fixture(scope="module")
-def tpl() -> RollupTemplate:
-    return load_rollup_template()
-
-
-def with_state(tabs: list[Grid], tpl: RollupTemplate) -> list[Grid]:
+def with_state(tabs: list[Grid]) -> list[Grid]:
     """The tabs and the hidden state tab, as the job writes them."""
-    layout = layout_of([*tabs, state_grid(tpl, [])], tpl)
-    return [*tabs, state_grid(tpl, encode_state(RollupState(layout=layout)))]
+    layout = layout_of([*tabs, state_grid(TPL, [])], TPL)
+    return [*tabs, state_grid(TPL, encode_state(RollupState(layout=layout)))]
 
 
-def layout(grids: list[Grid], tpl: RollupTemplate) -> dict[int, SheetLayout]:
+def layout(grids: list[Grid]) -> dict[int, SheetLayout]:
     return decode_state([str(r["data"]) for r in grids[-1].rows]).layout
+
+
+def written() -> tuple[RollupContent, dict[int, SheetLayout]]:
+    """The sample roll-up, and the layout its state remembers once written."""
+    built = content(COMMITMENTS, TPL)
+    return built, layout(with_state(built.tabs))
 
 
 def kinds(requests: list[dict[str, Any]]) -> list[str]:
@@ -66,29 +66,24 @@ def kinds(requests: list[dict[str, Any]]) -> list[str]:
 # --- the plan ----------------------------------------------------------------------------------
 
 
-def test_nothing_changed_touches_each_tab_once(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    grids = with_state(content(commitments, tpl).tabs, tpl)
-    before = layout(grids, tpl)
+def test_nothing_changed_touches_each_tab_once() -> None:
+    grids = with_state(content(COMMITMENTS, TPL).tabs)
+    before = layout(grids)
     about = grids[-2]
-    reqs = render(grids[:-2], before, tpl)
+    reqs = render(grids[:-2], before, TPL)
     # one no-op per tab: refused if someone deleted the tab, so the write can put it back
     assert kinds(reqs) == ["updateSheetProperties"] * (len(grids) - 2)
     # About's run facts (written at, calls) change every run: only they are written
-    facts = render([about], before, tpl)
+    facts = render([about], before, TPL)
     updates = [r["updateCells"]["range"] for r in facts if "updateCells" in r]
     assert [(u["startRowIndex"], u["endRowIndex"]) for u in updates] == [(7, 10)]
 
 
-def test_a_changed_row_is_the_only_row_written(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    built = content(commitments, tpl)
-    before = layout(with_state(built.tabs, tpl), tpl)
+def test_a_changed_row_is_the_only_row_written() -> None:
+    built, before = written()
     summary = built.tab("summary")
     summary.rows[1] = {**summary.rows[1], "school": "Renamed Elementary"}
-    reqs = render([summary], before, tpl)
+    reqs = render([summary], before, TPL)
     updates = [r["updateCells"] for r in reqs if "updateCells" in r]
     assert [(u["range"]["startRowIndex"], u["range"]["endRowIndex"]) for u in updates] == [(2, 3)]
     assert "Renamed Elementary" in json.dumps(updates)
@@ -97,62 +92,61 @@ def test_a_changed_row_is_the_only_row_written(
     assert not {"deleteFilterView", "addFilterView", "setBasicFilter"} & set(kinds(reqs))
 
 
-def test_fewer_rows_clear_the_row_below_and_redress_the_tab(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    built = content(commitments, tpl)
-    before = layout(with_state(built.tabs, tpl), tpl)
+def test_a_row_gone_or_added_moves_the_rows_below_instead_of_rewriting_them() -> None:
+    built, before = written()
     findings = built.tab("findings")
     old_rows = len(findings.all_rows())
-    findings.rows = findings.rows[:-1]  # the last finding closed
-    reqs = render([findings], before, tpl)
-    updates = [r["updateCells"] for r in reqs if "updateCells" in r]
-    assert updates[-1]["range"]["endRowIndex"] == old_rows  # the old last row, now spare
-    assert updates[-1]["rows"][-1] == {}
+    gone = findings.rows.pop(1)  # a finding closed: row 2 of the tab
+    reqs = render([findings], before, TPL)
+    assert {"deleteDimension": {"range": rows_of(findings, 2, 3)}} in reqs
+    assert not [r for r in reqs if "updateCells" in r]
     props = reqs[kinds(reqs).index("updateSheetProperties")]["updateSheetProperties"]
-    assert props["properties"]["gridProperties"]["rowCount"] == old_rows
-    assert "deleteFilterView" in kinds(reqs) and "addFilterView" in kinds(reqs)
+    assert props["properties"]["gridProperties"]["rowCount"] == old_rows  # with the spare row
+    # the filter views, rules and merges moved with the rows: taken away and added again
+    assert kinds(reqs).count("deleteFilterView") == kinds(reqs).count("addFilterView") > 0
+    findings.rows.insert(1, gone | {"found": "A new finding"})
+    again = render([findings], before, TPL)
+    updates = [r["updateCells"]["range"] for r in again if "updateCells" in r]
+    assert [(u["startRowIndex"], u["endRowIndex"]) for u in updates] == [(2, 3)]
 
 
-def test_an_old_state_rewrites_every_tab_whole(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    built = content(commitments, tpl)
+def rows_of(grid: Grid, start: int, end: int) -> dict[str, Any]:
+    return {"sheetId": grid.sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": end}
+
+
+def test_an_old_state_rewrites_every_tab_whole() -> None:
+    built, before = written()
     old = {
-        sheet: SheetLayout.model_validate(layout.model_dump(exclude={"rows", "look"}))
-        for sheet, layout in layout(with_state(built.tabs, tpl), tpl).items()
+        sheet: SheetLayout.model_validate(kept.model_dump(exclude={"rows", "look"}))
+        for sheet, kept in before.items()
     }
-    reqs = render(built.tabs, old, tpl)
-    written = {
+    reqs = render(built.tabs, old, TPL)
+    ends = {
         r["updateCells"]["range"]["sheetId"]: r["updateCells"]["range"]["endRowIndex"]
         for r in reqs
         if "updateCells" in r
     }
-    assert written == {t.sheet_id: len(t.all_rows()) + 1 for t in built.tabs}
+    assert ends == {t.sheet_id: len(t.all_rows()) + 1 for t in built.tabs}
 
 
-def test_batches_stay_under_the_limit_and_mark_the_state_first(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    grids = with_state(content(commitments, tpl).tabs, tpl)
+def test_batches_stay_under_the_limit_and_mark_the_state_first() -> None:
+    grids = with_state(content(COMMITMENTS, TPL).tabs)
     before = {g.sheet_id: SheetLayout(title=g.title) for g in grids}
-    batches = plan(grids, before, tpl, SMALL)
+    batches = plan(grids, before, TPL, SMALL)
     assert len(batches) > 2 and all(body_bytes(b) <= SMALL for b in batches)
     marker = batches[0][0]["updateCells"]
     assert marker["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": STATE_WRITING}
     # the same requests as one big batch would send, in the same order, the state tab last
-    assert [r for b in batches for r in b][1:] == render(grids, before, tpl, SMALL)
+    assert [r for b in batches for r in b][1:] == render(grids, before, TPL, SMALL)
     state_sheet = grids[-1].sheet_id
     last = [r for r in batches[-1] if "updateCells" in r]
     assert last[-1]["updateCells"]["range"]["sheetId"] == state_sheet
-    one = plan(grids, before, tpl)
+    one = plan(grids, before, TPL)
     assert len(one) == 1 and kinds(one[0])[0] != "updateCells"  # one batch: no marker
 
 
-def test_a_state_being_written_trusts_no_digest(
-    commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    grids = with_state(content(commitments, tpl).tabs, tpl)
+def test_a_state_being_written_trusts_no_digest() -> None:
+    grids = with_state(content(COMMITMENTS, TPL).tabs)
     column = [str(r["data"]) for r in grids[-1].rows]
     stopped = decode_state([STATE_WRITING, *column[1:]])
     assert stopped.layout and all(
@@ -190,55 +184,51 @@ def snapshot(ws: Workspace, book_id: str, volatile: dict[str, tuple[int, ...]]) 
     return out
 
 
-def new_book(ws: Workspace, tpl: RollupTemplate, name: str) -> str:
+def new_book(ws: Workspace, name: str) -> str:
     program = sample_program().model_copy(update={"name": name})
-    book_id, created = rollup_book.find_or_create(ws, program, tpl, [])
+    book_id, created = rollup_book.find_or_create(ws, program, TPL, [])
     assert created
     return book_id
 
 
-def template_layout(tpl: RollupTemplate) -> dict[int, SheetLayout]:
-    return {t.sheet_id: SheetLayout(title=t.title) for t in tpl.workbook.tabs}
+def template_layout() -> dict[int, SheetLayout]:
+    return {t.sheet_id: SheetLayout(title=t.title) for t in TPL.workbook.tabs}
 
 
-def fresh(ws: Workspace, tpl: RollupTemplate, grids: list[Grid], name: str) -> dict[str, Any]:
+def fresh(ws: Workspace, grids: list[Grid], name: str) -> dict[str, Any]:
     """The same grids written whole into a new roll-up, in one request."""
-    book = new_book(ws, tpl, name)
-    rollup_book.write(ws, book, grids, template_layout(tpl), tpl)
+    book = new_book(ws, name)
+    rollup_book.write(ws, book, grids, template_layout(), TPL)
     return snapshot(ws, book, {})
 
 
-def versions(commitments: CommitmentSet, tpl: RollupTemplate) -> list[RollupContent]:
+def versions() -> list[RollupContent]:
     """Findings growing (a later date), shrinking (a team's tab gone), and back."""
-    first, later = content(commitments, tpl), content(commitments, tpl, as_of=LATER)
-    fewer = content(commitments, tpl, as_of=LATER)
+    first, later = content(COMMITMENTS, TPL), content(COMMITMENTS, TPL, as_of=LATER)
+    fewer = content(COMMITMENTS, TPL, as_of=LATER)
     findings = fewer.tab("findings")
     findings.rows = findings.rows[: len(findings.rows) // 2]
-    return [first, later, fewer, content(commitments, tpl)]
+    return [first, later, fewer, content(COMMITMENTS, TPL)]
 
 
-def test_delta_writes_in_small_batches_equal_a_fresh_write(
-    workspace: Workspace, commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    book = new_book(workspace, tpl, "Delta")
-    current = template_layout(tpl)
-    for n, version in enumerate(versions(commitments, tpl)):
-        grids = with_state(version.tabs, tpl)
-        rollup_book.write(workspace, book, grids, current, tpl, limit=SMALL)
-        expected = fresh(workspace, tpl, grids, f"Fresh {n}")
+def test_delta_writes_in_small_batches_equal_a_fresh_write(workspace: Workspace) -> None:
+    book = new_book(workspace, "Delta")
+    current = template_layout()
+    for n, version in enumerate(versions()):
+        grids = with_state(version.tabs)
+        rollup_book.write(workspace, book, grids, current, TPL, limit=SMALL)
+        expected = fresh(workspace, grids, f"Fresh {n}")
         assert snapshot(workspace, book, {}) == expected, f"version {n}"
-        current = layout(grids, tpl)
+        current = layout(grids)
 
 
-def test_a_write_stopped_between_batches_is_put_right_by_the_next(
-    workspace: Workspace, commitments: CommitmentSet, tpl: RollupTemplate
-) -> None:
-    book = new_book(workspace, tpl, "Stopped")
-    first, later = versions(commitments, tpl)[:2]
-    grids = with_state(first.tabs, tpl)
-    rollup_book.write(workspace, book, grids, template_layout(tpl), tpl)
-    after = with_state(later.tabs, tpl)
-    batches = plan(after, layout(grids, tpl), tpl, SMALL)
+def test_a_write_stopped_between_batches_is_put_right_by_the_next(workspace: Workspace) -> None:
+    book = new_book(workspace, "Stopped")
+    first, later = versions()[:2]
+    grids = with_state(first.tabs)
+    rollup_book.write(workspace, book, grids, template_layout(), TPL)
+    after = with_state(later.tabs)
+    batches = plan(after, layout(grids), TPL, SMALL)
     assert len(batches) > 2
     for batch in batches[:2]:  # the function is stopped here
         workspace.sheets.batch_update(book, batch)
@@ -246,8 +236,8 @@ def test_a_write_stopped_between_batches_is_put_right_by_the_next(
     assert column[0] == STATE_WRITING
     state = decode_state(column)
     # the next run writes the first content again: every tab, since none can be trusted
-    rollup_book.write(workspace, book, grids, state.layout, tpl, limit=SMALL)
-    assert snapshot(workspace, book, {}) == fresh(workspace, tpl, grids, "Fresh")
+    rollup_book.write(workspace, book, grids, state.layout, TPL, limit=SMALL)
+    assert snapshot(workspace, book, {}) == fresh(workspace, grids, "Fresh")
 
 
 # --- the job, over a season of changes -------------------------------------------------------
@@ -283,8 +273,7 @@ def same_as_fresh(world: World, run: RollupResult, as_of: date) -> None:
     kept = snapshot(world.ws, book, VOLATILE)
     seen = decode_state(rollup_book.read_state_column(world.ws, book, "_state")).first_seen
     park(world.ws, book, "parked")
-    tpl = load_rollup_template()
-    other, _ = rollup_book.find_or_create(world.ws, world.program, tpl, [])
+    other, _ = rollup_book.find_or_create(world.ws, world.program, TPL, [])
     column = encode_state(RollupState(first_seen=seen))
     world.ws.sheets.client.http_client.values_update(
         other,

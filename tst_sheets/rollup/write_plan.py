@@ -6,22 +6,24 @@ scarcer quota). Each tab is then one of:
 
 - unchanged: only its ``updateSheetProperties``, a no-op that Google refuses (400) if someone
   deleted the tab, which sends the caller to look and rewrite (see ``rollup_book.write``);
-- rows changed: ``updateCells`` over each run of changed rows, compared by position (a team
-  inserted mid-tab rewrites from there down), then the tab-wide formats again, because
-  ``updateCells`` with ``fields: *`` resets the rewritten rows' formats;
-- look changed or not known (a new roll-up, an old state, after a refused write): what the
-  last run added (rules, filter views, charts, merges) is taken away, every row is rewritten
-  and the tab dressed again. Same content, same requests.
+- rows changed in place: ``updateCells`` over each run of changed rows, then the tab-wide
+  formats again, because ``updateCells`` with ``fields: *`` resets the rewritten rows' formats;
+- rows added, removed or moved (a team added mid-tab), or its look changed: what the last run
+  added (rules, filter views, charts, merges) is taken away, rows are inserted and deleted so
+  the rows kept line up (``align``), the new and changed rows are written, the tab dressed again;
+- nothing known (a new roll-up, an old state, after a refused write): all of that, every row.
 
-The requests keep their order and are packed into batches of at most ``MAX_REQUEST_BYTES``; the
-hidden state tab comes last, so a run stopped between batches leaves the old state, marked as
-being written (``STATE_WRITING``), and the next run rewrites every tab.
+Same content, same requests. The requests keep their order and are packed into batches of at
+most ``MAX_REQUEST_BYTES``; the hidden state tab comes last, so a run stopped between batches
+leaves the old state, marked as being written (``STATE_WRITING``), and the next run rewrites
+every tab.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from typing import Any
 
 from tst_sheets.model.text import clip
@@ -96,20 +98,23 @@ def grid_requests(
 ) -> list[Request]:
     rendered = _cells(grid)
     props, formats, extras = _properties(grid, index), _formats(grid, tpl), _extras(grid)
-    known = _known(grid, before)
-    same_look = (
-        known is not None and before is not None and before.look == _look_of(props, formats, extras)
-    )
-    changed = changed_rows(row_digests(grid, rendered), known)
+    new = row_digests(grid, rendered)
+    known = _known(before)
+    if known is None:  # every row, and the spare row below them, replaced
+        updates = _updates(grid.sheet_id, rendered, list(range(len(new) + 1)), limit)
+        return [*_clear(grid, index, before), props, *updates, *formats, *extras]
+    moves, changed = align(grid.sheet_id, known, new)
+    # rows moved: Google moves merges, rules and filter ranges with them; redo them all
+    same_look = not moves and before is not None and before.look == _look_of(props, formats, extras)
     if same_look and not changed:
         return [props]  # a no-op, refused if the tab is gone
     updates = _updates(grid.sheet_id, rendered, changed, limit)
     if same_look:
         return [props, *updates, *formats]
-    return [*_clear(grid, index, before), props, *updates, *formats, *extras]
+    return [*_clear(grid, index, before), *moves, props, *updates, *formats, *extras]
 
 
-def _known(grid: Grid, before: SheetLayout | None) -> list[str] | None:
+def _known(before: SheetLayout | None) -> list[str] | None:
     """The row digests last written, when they can be trusted."""
     if before is None or before.look is None:
         return None
@@ -127,14 +132,28 @@ def row_digests(grid: Grid, rendered: list[list[Cell]]) -> list[str]:
     ]
 
 
-def changed_rows(new: list[str], old: list[str] | None) -> list[int]:
-    """Rows to write (0-based, the spare row below the last one included)."""
-    if old is None:
-        return list(range(len(new) + 1))
-    out = [i for i, d in enumerate(new) if not d or i >= len(old) or old[i] != d]
-    if len(old) > len(new):  # the spare row held a row that is gone: clear it
-        out.append(len(new))
-    return out
+def align(sheet: int, old: list[str], new: list[str]) -> tuple[list[Request], list[int]]:
+    """Rows inserted and deleted so that the rows kept line up with their new places (a team
+    added mid-tab moves the rows below it, it does not rewrite them), and the rows to write."""
+    moves: list[Request] = []
+    changed: set[int] = {j for j, d in enumerate(new) if not d}  # volatile: always written
+    offset = 0  # new index - old index, at the current point
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        grow = (j2 - j1) - (i2 - i1)
+        at = i1 + offset + min(i2 - i1, j2 - j1)  # below the rows replaced in place
+        if grow:
+            kind = "insertDimension" if grow > 0 else "deleteDimension"
+            moves.append({kind: {"range": _rows(sheet, at, at + abs(grow))}})
+        offset += grow
+        changed.update(range(j1, j2))
+    return moves, sorted(changed)
+
+
+def _rows(sheet: int, start: int, end: int) -> dict[str, Any]:
+    return {"sheetId": sheet, "dimension": "ROWS", "startIndex": start, "endIndex": end}
 
 
 def _look(grid: Grid, index: int, tpl: RollupTemplate) -> str:
