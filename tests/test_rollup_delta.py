@@ -3,7 +3,9 @@ roll-up written whole from nothing: the plan on its own, then through the emulat
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -155,6 +157,17 @@ def test_a_state_being_written_trusts_no_digest() -> None:
     assert [x.filter_views for x in stopped.layout.values()] == [
         x.filter_views for x in decode_state(column).layout.values()
     ]
+
+
+def test_a_state_written_before_is_still_read() -> None:
+    """A v1 state (zlib, no digests) reads back; its tabs are then rewritten whole, once."""
+    old = {"version": 1, "layout": {"7": {"title": "Findings", "rules": 2}}, "teams": {}}
+    text = json.dumps(old).encode()
+    column = ["tst-rollup-state v1", base64.b64encode(zlib.compress(text, 9)).decode()]
+    state = decode_state(column)
+    assert state.layout == {7: SheetLayout(title="Findings", rules=2)}
+    assert state.layout[7].rows is None and state.layout[7].look is None
+    assert decode_state(encode_state(state)) == state
 
 
 # --- through the emulator: several batches, a stop half way ----------------------------------

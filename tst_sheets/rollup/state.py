@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import lzma
 import zlib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,9 +20,16 @@ from pydantic import BaseModel, Field
 
 from tst_sheets.model import TeamRecord
 
-STATE_MARKER = "tst-rollup-state v1"
+# The marker names the codec. v2 is xz at preset 1: about 40% smaller than v1's zlib for the
+# same time, so 2,000 teams' state fits in one 2 MB request. v1 states are still read.
+STATE_MARKER = "tst-rollup-state v2"
+DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {
+    "tst-rollup-state v1": zlib.decompress,
+    STATE_MARKER: lzma.decompress,
+}
+BEING_WRITTEN = ", being written"
 # In the marker's cell while a write of several batches is under way (see ``write_plan.plan``)
-STATE_WRITING = "tst-rollup-state v1, being written"
+STATE_WRITING = STATE_MARKER + BEING_WRITTEN
 CHUNK_CHARS = 40_000  # a cell holds at most 50,000 characters
 
 
@@ -92,7 +101,7 @@ def digest(data: Any) -> str:
 def encode_state(state: RollupState) -> list[str]:
     """The state as column A: the marker, then base64 chunks of compressed JSON."""
     text = json.dumps(state.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    blob = base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+    blob = base64.b64encode(lzma.compress(text.encode(), preset=1)).decode()
     chunks = [blob[i : i + CHUNK_CHARS] for i in range(0, len(blob), CHUNK_CHARS)]
     return [STATE_MARKER, *chunks]
 
@@ -100,15 +109,17 @@ def encode_state(state: RollupState) -> list[str]:
 def decode_state(column: list[str]) -> RollupState:
     """Column A back to the state; an empty, foreign or damaged tab is an empty state. A write
     stopped half way leaves the tabs unknown: the state says so, and the next run rewrites them."""
-    if not column or column[0] not in (STATE_MARKER, STATE_WRITING):
+    marker = column[0] if column else ""
+    decompress = DECOMPRESS.get(marker.removesuffix(BEING_WRITTEN))
+    if decompress is None:
         return RollupState()
     try:
-        raw = zlib.decompress(base64.b64decode("".join(column[1:])))
+        raw = decompress(base64.b64decode("".join(column[1:])))
         state = RollupState.model_validate_json(raw)
-    except (ValueError, zlib.error):
+    except (ValueError, zlib.error, lzma.LZMAError):
         # A damaged state only costs one cold run; never a failed roll-up.
         return RollupState()
-    if column[0] == STATE_WRITING:
+    if marker.endswith(BEING_WRITTEN):
         for layout in state.layout.values():
             layout.rows = layout.look = None
     return state

@@ -37,7 +37,7 @@ WRAP_FROM_WIDTH = 200  # wide text columns wrap; narrow ones stay on one line
 # https://developers.google.com/workspace/sheets/api/limits): a bound on each request's body.
 MAX_REQUEST_BYTES = 2_000_000
 MARKER_ROOM = 1_024  # kept free in each batch for the state's "being written" marker
-DIGEST_CHARS = 8  # per row: 2,000 teams' rows stay a few hundred KB of state
+DIGEST_CHARS = 8  # per row: about 100 KB of the state at 2,000 teams (11,000 rows)
 STATE_KEY = "state"  # the hidden state tab: rewritten whole, last
 Request = dict[str, Any]
 Row = dict[str, Any]
@@ -96,6 +96,7 @@ def grid_requests(
     tpl: RollupTemplate,
     limit: int = MAX_REQUEST_BYTES,
 ) -> list[Request]:
+    """One tab's requests: from none at all (a no-op) to a whole rewrite (see the module)."""
     rendered = _cells(grid)
     props, formats, extras = _properties(grid, index), _formats(grid, tpl), _extras(grid)
     new = row_digests(grid, rendered)
