@@ -200,6 +200,7 @@ def side_by_side(
 
 
 def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
+    """Per run: calls, time, and the bytes of the roll-up's batchUpdate bodies (all, largest)."""
     table = Table(title="The project's roll-up, cold and warm")
     for column in (
         "run",
@@ -210,8 +211,8 @@ def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
         "Sheets calls",
         "Drive calls",
         "wall time",
-        "roll-up bytes sent",
-        "largest request",
+        "bytes sent",
+        "largest",
     ):
         table.add_column(column, justify="right")
     for name, m, result in rows:

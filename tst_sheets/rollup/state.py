@@ -2,7 +2,8 @@
 
 The deployed function has no disk that survives between runs, so the state lives where the
 roll-up lives: compressed JSON in column A of a hidden, protected, service-owned tab. It is
-read with the roll-up's one metadata read and written in the same ``batchUpdate`` as the rest.
+read with the roll-up's one metadata read and written last, in the same ``batchUpdate`` as the
+rest when everything fits in one request (see ``write_plan``).
 """
 
 from __future__ import annotations
