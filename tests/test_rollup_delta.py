@@ -216,7 +216,7 @@ def fresh(ws: Workspace, grids: list[Grid], name: str) -> dict[str, Any]:
 
 
 def versions() -> list[RollupContent]:
-    """Findings growing (a later date), shrinking (a team's tab gone), and back."""
+    """Findings growing (a later date), shrinking (half of them closed), and back."""
     first, later = content(COMMITMENTS, TPL), content(COMMITMENTS, TPL, as_of=LATER)
     fewer = content(COMMITMENTS, TPL, as_of=LATER)
     findings = fewer.tab("findings")
