@@ -8,9 +8,11 @@ takes about a minute — and prints, side by side:
 - the project's ``rollup`` (cold: no roll-up yet) and a naive reader (``open_by_key``, then
   ``get_all_records`` for every tab of every team): Sheets calls per team, total calls, 429s,
   wall time, and the ratios;
-- the project's warm runs: nothing changed, then 5 teams changed, then ``--full``.
+- the project's warm runs: nothing changed, then k teams changed (``--changed``, default 5);
+  for each run, the bytes of the roll-up's own batchUpdate bodies (total and largest: each at
+  most 2 MB) and the size of the state it keeps in its hidden tab.
 
-    python -m bench.rollup [--teams 50]
+    python -m bench.rollup [--teams 50] [--changed 5]
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tst_sheets.emulator import start_in_thread
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import provision
 from tst_sheets.jobs.rollup import RollupResult, rollup
+from tst_sheets.jobs.rollup_book import read_state_column
 from tst_sheets.model import Program, Team
 from tst_sheets.workspace import Workspace, connect
 
@@ -79,6 +82,19 @@ def naive_read(ws: Workspace, books: dict[str, str]) -> int:
     return records
 
 
+def log_batch_updates(ws: Workspace) -> list[tuple[str, int]]:
+    """Every applied spreadsheets.batchUpdate: its URL and the bytes of its body."""
+    log: list[tuple[str, int]] = []
+
+    def hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        url = str(response.request.url)
+        if response.ok and url.endswith(":batchUpdate"):
+            log.append((url, len(response.request.body or b"")))
+
+    ws.sheets.client.http_client.session.hooks["response"].append(hook)
+    return log
+
+
 class Measure:
     """Sheets calls, 429s and wall time of one run."""
 
@@ -101,13 +117,26 @@ class Measure:
 
 
 def project_run(
-    ws: Workspace, rejected: Callable[[], int], roster_id: str, full: bool = False
+    ws: Workspace,
+    rejected: Callable[[], int],
+    roster_id: str,
+    full: bool = False,
+    sent: list[tuple[str, int]] | None = None,
 ) -> tuple[dict[str, Any], RollupResult]:
     measure = Measure(ws, rejected)
+    start = len(sent) if sent is not None else 0
     result = rollup(ws, roster_id, AS_OF, full=full, write=True)
     out = measure.done()
     out["start_here"] = len(result.start_here_written)
+    book = f"/{result.rollup_spreadsheet_id}:"
+    out["sizes"] = [size for url, size in (sent or [])[start:] if book in url]
     return out, result
+
+
+def state_chars(ws: Workspace, result: RollupResult) -> tuple[int, int]:
+    """The state the roll-up keeps: characters, and cells they fill."""
+    column = read_state_column(ws, result.rollup_spreadsheet_id, "_state")
+    return sum(len(c) for c in column), len(column)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -171,6 +200,7 @@ def side_by_side(
 
 
 def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
+    """Per run: calls, time, and the bytes of the roll-up's batchUpdate bodies (all, largest)."""
     table = Table(title="The project's roll-up, cold and warm")
     for column in (
         "run",
@@ -181,10 +211,13 @@ def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
         "Sheets calls",
         "Drive calls",
         "wall time",
+        "bytes sent",
+        "largest",
     ):
         table.add_column(column, justify="right")
     for name, m, result in rows:
         rollup_writes = m["writes"] - m["start_here"]
+        sizes = m.get("sizes", [])
         table.add_row(
             name,
             str(result.read),
@@ -194,6 +227,8 @@ def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
             str(m["reads"] + m["writes"]),
             str(m["drive"]),
             f"{m['seconds']:.2f} s",
+            f"{sum(sizes):,}",
+            f"{max(sizes, default=0):,}",
         )
     return table
 
@@ -217,8 +252,9 @@ def team_names(teams: list[Team]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teams", type=int, default=50, help="teams in the cohort")
+    parser.add_argument("--changed", type=int, default=5, help="teams changed for the warm run")
     args = parser.parse_args()
-    n = args.teams
+    n, k = args.teams, args.changed
     with tempfile.TemporaryDirectory() as tmp:
         running = start_in_thread(Path(tmp) / "bench.db")
         try:
@@ -245,28 +281,35 @@ def main() -> None:
 
             ws = connect(settings)
             rejected = count_429s(ws)
-            first, first_result = project_run(ws, rejected, roster_id)
+            sent = log_batch_updates(ws)
+            first, first_result = project_run(ws, rejected, roster_id, sent=sent)
             naive_ws = connect(settings, NAIVE_USER)
             naive_rejected = count_429s(naive_ws)
             measure = Measure(naive_ws, naive_rejected)
             naive_read(naive_ws, books)
             naive = measure.done()
-            cold, cold_result = project_run(ws, rejected, roster_id, full=True)
+            cold, cold_result = project_run(ws, rejected, roster_id, full=True, sent=sent)
             console.print(side_by_side(n, first, cold, naive))
 
-            warm0, warm0_result = project_run(ws, rejected, roster_id)
-            change_teams(settings, program, books, 5)
-            warm5, warm5_result = project_run(ws, rejected, roster_id)
+            warm0, warm0_result = project_run(ws, rejected, roster_id, sent=sent)
+            change_teams(settings, program, books, k)
+            warm5, warm5_result = project_run(ws, rejected, roster_id, sent=sent)
             console.print(
                 runs_table(
                     [
                         ("first run (creates the roll-up)", first, first_result),
                         ("--full (every workbook read)", cold, cold_result),
                         ("warm, 0 changed", warm0, warm0_result),
-                        (f"warm, 5 changed ({team_names(program.teams[:5])})", warm5, warm5_result),
+                        (
+                            f"warm, {k} changed ({team_names(program.teams[:k])})",
+                            warm5,
+                            warm5_result,
+                        ),
                     ]
                 )
             )
+            chars, cells = state_chars(ws, warm5_result)
+            console.print(f"State kept in the roll-up: {chars:,} characters in {cells} cells.")
             cold_result = first_result
             statuses = ", ".join(f"{k} {v}" for k, v in cold_result.by_status.items())
             console.print(f"Teams by status: {statuses}. Roll-up: {cold_result.url}")

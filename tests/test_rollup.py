@@ -808,13 +808,20 @@ def test_requests_take_away_what_the_last_run_added(
     assert "addSheet" not in kinds
     missing = render([findings], {}, tpl)
     assert next(iter(missing[0])) == "addSheet"
-    after = layout_of([findings, trends])
+    after = layout_of([findings, trends], tpl)
     assert after[findings.sheet_id].filter_views == [
         v["filterViewId"] for v in findings.filter_views
     ]
     assert after[trends.sheet_id].charts == [trends.charts[0]["chartId"]]
+    # nothing known of the rows: every one, and the spare row below them, replaced whole
     update = next(r["updateCells"] for r in reqs if "updateCells" in r)
-    assert update["range"] == {"sheetId": findings.sheet_id} and update["fields"] == "*"
+    rows = len(findings.all_rows())
+    assert update["range"] == {
+        "sheetId": findings.sheet_id,
+        "startRowIndex": 0,
+        "endRowIndex": rows + 1,
+    }
+    assert update["fields"] == "*" and update["rows"][-1] == {}
 
 
 def test_same_content_same_requests(

@@ -190,7 +190,7 @@ def rollup(
         first_seen=content.first_seen,
         teams={team.team_id: entries[team.team_id] for team in active},
         reader=run.reader(),
-        layout=layout_of([*content.tabs, state_grid(run.tpl, [])]),
+        layout=layout_of([*content.tabs, state_grid(run.tpl, [])], run.tpl),
     )
     new_column = encode_state(new_state)
     # same content and same state: nothing to write anywhere

@@ -1,5 +1,6 @@
-"""The coach roll-up spreadsheet's I/O: find it (or create it), read its hidden state, write it
-in ONE ``batchUpdate``, record it in the roster, share it with coaches and staff only."""
+"""The coach roll-up spreadsheet's I/O: find it (or create it), read its hidden state, write what
+changed in ``batchUpdate`` requests of at most 2 MB each, record it in the roster, share it with
+coaches and staff only."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tst_sheets.reading.roster import RosterRead
 from tst_sheets.rollup.grid import Grid
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.rollup.write_plan import render
+from tst_sheets.rollup.write_plan import MAX_REQUEST_BYTES, Request, plan
 from tst_sheets.templates import render_create
 from tst_sheets.workspace import Workspace, once
 
@@ -82,17 +83,24 @@ def write(
     grids: list[Grid],
     current: Mapping[int, SheetLayout],
     tpl: RollupTemplate,
+    limit: int = MAX_REQUEST_BYTES,
 ) -> None:
-    """ONE batchUpdate. If refused (a tab edited or deleted by hand) or its answer was lost,
-    read what the book holds now and send again: the write first takes away what is there, so
-    a second send never adds anything twice."""
+    """What changed since ``current``, in order, the state last (usually ONE batchUpdate). If
+    refused (a tab edited or deleted by hand) or an answer was lost, read what the book holds
+    now and rewrite it whole: each tab's write first takes away what is there, so sending
+    again never adds anything twice."""
     try:
-        ws.sheets.batch_update(book_id, render(grids, dict(current), tpl))
+        for batch in plan(grids, dict(current), tpl, limit):
+            ws.sheets.batch_update(book_id, batch)
     except GoogleError as error:
         if error.status != 400 and not error.ambiguous:
             raise
-        again = render(grids, read_layout(ws, book_id), tpl)
-        once(lambda: ws.sheets.batch_update(book_id, again), lambda: None, ws.policy)
+        for batch in plan(grids, read_layout(ws, book_id), tpl, limit):
+            _send_once(ws, book_id, batch)
+
+
+def _send_once(ws: Workspace, book_id: str, batch: list[Request]) -> None:
+    once(lambda: ws.sheets.batch_update(book_id, batch), lambda: None, ws.policy)
 
 
 def record_in_roster(ws: Workspace, roster: RosterRead, book_id: str) -> None:

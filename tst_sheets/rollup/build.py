@@ -2,8 +2,8 @@
 
 Seed 002's "team lead tracker": one place where a coach sees every team, who is behind and
 why, each finding linked to its cell. The tabs are declared in
-``sheet_templates/coach_rollup.yaml``; ``write_plan`` turns them into the one
-``spreadsheets.batchUpdate`` that writes them.
+``sheet_templates/coach_rollup.yaml``; ``write_plan`` turns them into the
+``spreadsheets.batchUpdate`` requests that write what changed.
 """
 
 from __future__ import annotations

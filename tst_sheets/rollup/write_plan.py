@@ -1,65 +1,176 @@
-"""The roll-up's content as ONE ``spreadsheets.batchUpdate`` request list (pure).
+"""The roll-up's content as ``spreadsheets.batchUpdate`` requests (pure): only what changed.
 
-Each tab is rewritten whole: what the service put there last time (conditional rules, filter
-views, charts; remembered in the state, see ``SheetLayout``) is removed, the grid is resized to
-the data, every cell is replaced (``updateCells`` over the whole sheet clears stale rows), then
-widths, filter, colours, filter views and charts are added back. Same content, same requests.
+The state remembers, per tab, a short digest of each row written and of the tab's look (see
+``SheetLayout``), so a run tells what changed without reading the roll-up back (reads are the
+scarcer quota). Each tab is then one of:
+
+- unchanged: only its ``updateSheetProperties``, a no-op that Google refuses (400) if someone
+  deleted the tab, which sends the caller to look and rewrite (see ``rollup_book.write``);
+- rows changed in place: ``updateCells`` over each run of changed rows, then the tab-wide
+  formats again, because ``updateCells`` with ``fields: *`` resets the rewritten rows' formats;
+- rows added, removed or moved (a team added mid-tab), or its look changed: what the last run
+  added (rules, filter views, charts, merges) is taken away, rows are inserted and deleted so
+  the rows kept line up (``align``), the new and changed rows are written, the tab dressed again;
+- nothing known (a new roll-up, an old state, after a refused write): all of that, every row.
+
+Same content, same requests. The requests keep their order and are packed into batches of at
+most ``MAX_REQUEST_BYTES``; the hidden state tab comes last, so a run stopped between batches
+leaves the old state, marked as being written (``STATE_WRITING``), and the next run rewrites
+every tab.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from difflib import SequenceMatcher
 from typing import Any
 
 from tst_sheets.model.text import clip
 from tst_sheets.rollup.grid import Grid
-from tst_sheets.rollup.state import SheetLayout
+from tst_sheets.rollup.state import STATE_WRITING, SheetLayout, digest
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.templates.cells import Cell, cell, rgb
 
 WRAP_FROM_WIDTH = 200  # wide text columns wrap; narrow ones stay on one line
+# "To speed up requests, we recommend a 2 MB maximum payload" (Sheets API usage limits,
+# https://developers.google.com/workspace/sheets/api/limits): a bound on each request's body.
+MAX_REQUEST_BYTES = 2_000_000
+MARKER_ROOM = 1_024  # kept free in each batch for the state's "being written" marker
+DIGEST_CHARS = 8  # per row: about 100 KB of the state at 2,000 teams (11,000 rows)
+STATE_KEY = "state"  # the hidden state tab: rewritten whole, last
 Request = dict[str, Any]
+Row = dict[str, Any]
 
 
-def layout_of(grids: list[Grid]) -> dict[int, SheetLayout]:
-    """The layout these grids leave behind once written."""
-    return {
-        g.sheet_id: SheetLayout(
+def layout_of(grids: list[Grid], tpl: RollupTemplate) -> dict[int, SheetLayout]:
+    """What these grids leave behind once written (in this tab order): what the service added,
+    and the digests the next run compares with."""
+    out = {}
+    for index, g in enumerate(grids):
+        out[g.sheet_id] = SheetLayout(
             title=g.title,
             rules=len(conditional_rules(g)),
             filter_views=[int(v["filterViewId"]) for v in g.filter_views],
             charts=[int(c["chartId"]) for c in g.charts],
             merges=len(g.merged_rows),
+            rows=None if g.key == STATE_KEY else row_digests(g, _cells(g)),
+            look=_look(g, index, tpl),
         )
-        for g in grids
-    }
+    return out
 
 
-def render(grids: list[Grid], before: dict[int, SheetLayout], tpl: RollupTemplate) -> list[Request]:
-    """Every request, tab by tab, in tab order."""
+def render(
+    grids: list[Grid],
+    before: dict[int, SheetLayout],
+    tpl: RollupTemplate,
+    limit: int = MAX_REQUEST_BYTES,
+) -> list[Request]:
+    """Every request, tab by tab, in tab order: only what differs from ``before``."""
     requests: list[Request] = []
     for index, grid in enumerate(grids):
-        requests += grid_requests(grid, index, before.get(grid.sheet_id), tpl)
+        requests += grid_requests(grid, index, before.get(grid.sheet_id), tpl, limit)
     return requests
 
 
+def plan(
+    grids: list[Grid],
+    before: dict[int, SheetLayout],
+    tpl: RollupTemplate,
+    limit: int = MAX_REQUEST_BYTES,
+) -> list[list[Request]]:
+    """The requests in batches of at most ``limit`` bytes of JSON, in order. With more than one,
+    the first marks the state as being written: a stop half way then costs a whole rewrite,
+    never a roll-up that disagrees with its state."""
+    batches = pack(render(grids, before, tpl, limit - MARKER_ROOM), limit - MARKER_ROOM)
+    state = next((g for g in grids if g.key == STATE_KEY), None)
+    if len(batches) > 1 and state is not None and state.sheet_id in before:
+        batches[0].insert(0, _being_written(state.sheet_id))
+    return batches
+
+
 def grid_requests(
-    grid: Grid, index: int, before: SheetLayout | None, tpl: RollupTemplate
+    grid: Grid,
+    index: int,
+    before: SheetLayout | None,
+    tpl: RollupTemplate,
+    limit: int = MAX_REQUEST_BYTES,
 ) -> list[Request]:
-    rows = grid.all_rows()
+    """One tab's requests: from none at all (a no-op) to a whole rewrite (see the module)."""
+    rendered = _cells(grid)
+    props, formats, extras = _properties(grid, index), _formats(grid, tpl), _extras(grid)
+    new = row_digests(grid, rendered)
+    known = _known(before)
+    if known is None:  # every row, and the spare row below them, replaced
+        updates = _updates(grid.sheet_id, rendered, list(range(len(new) + 1)), limit)
+        return [*_clear(grid, index, before), props, *updates, *formats, *extras]
+    moves, changed = align(grid.sheet_id, known, new)
+    # rows moved: Google moves merges, rules and filter ranges with them; redo them all
+    same_look = not moves and before is not None and before.look == _look_of(props, formats, extras)
+    if same_look and not changed:
+        return [props]  # a no-op, refused if the tab is gone
+    updates = _updates(grid.sheet_id, rendered, changed, limit)
+    if same_look:
+        return [props, *updates, *formats]
+    return [*_clear(grid, index, before), *moves, props, *updates, *formats, *extras]
+
+
+def _known(before: SheetLayout | None) -> list[str] | None:
+    """The row digests last written, when they can be trusted."""
+    if before is None or before.look is None:
+        return None
+    return before.rows
+
+
+def row_digests(grid: Grid, rendered: list[list[Cell]]) -> list[str]:
+    """A short digest of each row as written ("" for a volatile row: always rewritten)."""
+    first = 1 if grid.header else 0
+    volatile = {first + r for r in grid.volatile_rows}
+    bold = {first + r for r in grid.bold_rows}
+    return [
+        "" if i in volatile else digest([cells, i in bold])[:DIGEST_CHARS]
+        for i, cells in enumerate(rendered)
+    ]
+
+
+def align(sheet: int, old: list[str], new: list[str]) -> tuple[list[Request], list[int]]:
+    """Rows inserted and deleted so that the rows kept line up with their new places (a team
+    added mid-tab moves the rows below it, it does not rewrite them), and the rows to write."""
+    moves: list[Request] = []
+    changed: set[int] = {j for j, d in enumerate(new) if not d}  # volatile: always written
+    offset = 0  # new index - old index, at the current point
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        grow = (j2 - j1) - (i2 - i1)
+        at = i1 + offset + min(i2 - i1, j2 - j1)  # below the rows replaced in place
+        if grow:
+            kind = "insertDimension" if grow > 0 else "deleteDimension"
+            moves.append({kind: {"range": _rows(sheet, at, at + abs(grow))}})
+        offset += grow
+        changed.update(range(j1, j2))
+    return moves, sorted(changed)
+
+
+def _rows(sheet: int, start: int, end: int) -> dict[str, Any]:
+    return {"sheetId": sheet, "dimension": "ROWS", "startIndex": start, "endIndex": end}
+
+
+def _look(grid: Grid, index: int, tpl: RollupTemplate) -> str:
+    return _look_of(_properties(grid, index), _formats(grid, tpl), _extras(grid))
+
+
+def _look_of(props: Request, formats: list[Request], extras: list[Request]) -> str:
+    """Everything on a tab but its cells: size, formats, merges, widths, rules, views, charts."""
+    return digest([props, formats, extras])[:DIGEST_CHARS]
+
+
+def _extras(grid: Grid) -> list[Request]:
+    """Merges, widths, the filter, and what the next run must take away (rules, views, charts)."""
     sheet = grid.sheet_id
-    out: list[Request] = [*_clear(grid, index, before), _properties(grid, index)]
-    out.append(
-        {
-            "updateCells": {
-                "range": {"sheetId": sheet},
-                "fields": "*",
-                "rows": [{"values": vs} for vs in _cells(grid)],
-            }
-        }
-    )
-    out += _formats(grid, tpl)
     first_body = 1 if grid.header else 0
-    out += [
+    out: list[Request] = [
         {
             "mergeCells": {
                 "range": _span(sheet, first_body + r, first_body + r + 1, 0, len(grid.columns)),
@@ -70,12 +181,9 @@ def grid_requests(
     ]
     out += [_width(sheet, i, c.width) for i, c in enumerate(grid.columns)]
     if grid.header:
+        rows = len(grid.all_rows())
         out.append(
-            {
-                "setBasicFilter": {
-                    "filter": {"range": _span(sheet, 0, len(rows), 0, len(grid.columns))}
-                }
-            }
+            {"setBasicFilter": {"filter": {"range": _span(sheet, 0, rows, 0, len(grid.columns))}}}
         )
     out += [
         {"addConditionalFormatRule": {"rule": r, "index": i}}
@@ -84,6 +192,83 @@ def grid_requests(
     out += [{"addFilterView": {"filter": view}} for view in grid.filter_views]
     out += [{"addChart": {"chart": chart}} for chart in grid.charts]
     return out
+
+
+def _updates(
+    sheet: int, rendered: list[list[Cell]], changed: list[int], limit: int
+) -> list[Request]:
+    """``updateCells`` over each run of changed rows; a row past the data is cleared."""
+    out: list[Request] = []
+    for start, stop in _runs(changed):
+        rows = [{"values": rendered[i]} if i < len(rendered) else {} for i in range(start, stop)]
+        out += _chunks(sheet, start, rows, limit)
+    return out
+
+
+def _chunks(sheet: int, start: int, rows: list[Row], limit: int) -> list[Request]:
+    """Consecutive rows as ``updateCells`` requests of at most about ``limit`` bytes each."""
+    out: list[Request] = []
+    chunk: list[Row] = []
+    size = 0
+    for row in rows:
+        row_size = len(json.dumps(row)) + 2
+        if chunk and size + row_size > limit - 256:  # 256: the request around the rows
+            out.append(_update_rows(sheet, start, chunk))
+            start, chunk, size = start + len(chunk), [], 0
+        chunk.append(row)
+        size += row_size
+    if chunk:
+        out.append(_update_rows(sheet, start, chunk))
+    return out
+
+
+def _update_rows(sheet: int, start: int, rows: list[Row]) -> Request:
+    """Every column of these rows, replaced (``fields: *``: values, formats, notes)."""
+    rng = {"sheetId": sheet, "startRowIndex": start, "endRowIndex": start + len(rows)}
+    return {"updateCells": {"range": rng, "fields": "*", "rows": rows}}
+
+
+def _runs(indices: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted indices as [start, stop) runs of consecutive ones."""
+    start = prev = -2
+    for i in indices:
+        if i != prev + 1:
+            if start >= 0:
+                yield start, prev + 1
+            start = i
+        prev = i
+    if start >= 0:
+        yield start, prev + 1
+
+
+def pack(requests: list[Request], limit: int = MAX_REQUEST_BYTES) -> list[list[Request]]:
+    """Requests in order, in batches whose JSON body (as sent) stays within ``limit`` bytes."""
+    batches: list[list[Request]] = []
+    size = limit  # forces a first batch
+    for request in requests:
+        grows = len(json.dumps(request)) + 2
+        if size + grows > limit:
+            batches.append([])
+            size = len('{"requests": []}')
+        batches[-1].append(request)
+        size += grows
+    return batches
+
+
+def body_bytes(batch: list[Request]) -> int:
+    """The size of a batch's body as the client sends it."""
+    return len(json.dumps({"requests": batch}))
+
+
+def _being_written(sheet: int) -> Request:
+    """The state tab's marker cell says a write is under way (the next run trusts no digest)."""
+    return {
+        "updateCells": {
+            "range": _span(sheet, 0, 1, 0, 1),
+            "rows": [{"values": [cell(STATE_WRITING)]}],
+            "fields": "userEnteredValue",
+        }
+    }
 
 
 def _clear(grid: Grid, index: int, before: SheetLayout | None) -> list[Request]:
@@ -133,7 +318,7 @@ def _cells(grid: Grid) -> list[list[Cell]]:
     """Values, number formats and colours; the rest of the look comes from ``repeatCell`` requests.
 
     Colours are set on the cells themselves (not only as conditional rules), so any viewer
-    shows them; the tabs are rewritten whole, so a colour never outlives its value.
+    shows them; a row is rewritten whole (``fields: *``), so a colour never outlives its value.
     """
     out = [[cell(c.header) for c in grid.columns]] if grid.header else []
     for r, row in enumerate(grid.rows):
