@@ -8,7 +8,9 @@ in a process of its own (so its CPU and memory are its own):
 - core: the pure core (parse, check, lay out the roll-up) over every team, no I/O;
 - cold roll-up: the first, which reads every workbook and writes every Start Here;
 - nightly roll-up: after 5% of the TLs logged one more meeting;
-- daily calendar and weekly provision: nothing changed.
+- daily calendar: nothing changed since its last run;
+- weekly provision: after the roll-ups and the calendar wrote to the workbooks (provision reads
+  a Team tab again only where its workbook changed), then again with nothing changed.
 
 For each: calls by API and read/write as the emulator served them (429s apart), the quota
 floor (the most calls of one kind over the per-minute limit), the wall time in quota-minutes
@@ -53,7 +55,14 @@ GOOGLE_QUOTA = {
     "quota_write_per_project": PER_PROJECT,
     "quota_apis": ["sheets"],  # Drive's and Calendar's per-minute quotas are far larger
 }
-PHASES = ("core", "cold roll-up", "nightly roll-up", "daily calendar", "weekly provision")
+PHASES = (
+    "core",
+    "cold roll-up",
+    "nightly roll-up",
+    "daily calendar",
+    "weekly provision",
+    "provision again",
+)
 console = Console(width=150, stderr=True)
 
 
@@ -237,6 +246,7 @@ PHASE_JOBS: dict[str, Callable[[Any, Cohort], dict[str, Any]]] = {
     "nightly roll-up": _rollup,
     "daily calendar": _calendar,
     "weekly provision": _provision,
+    "provision again": _provision,
 }
 
 

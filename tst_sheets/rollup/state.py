@@ -100,9 +100,18 @@ def digest(data: Any) -> str:
 
 
 def encode_state(state: RollupState) -> list[str]:
-    """The state as column A: the marker, then base64 chunks of compressed JSON."""
-    text = json.dumps(state.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    blob = base64.b64encode(lzma.compress(text.encode(), preset=1)).decode()
+    """The state as column A: the marker, then base64 chunks of compressed JSON.
+
+    Compressed one team at a time: the whole state as one JSON text (and its dict before that)
+    would hold every team's record twice more in memory, hundreds of MB at 2,000 teams."""
+    packer = lzma.LZMACompressor(preset=1)
+    head = state.model_dump_json(exclude={"teams"})
+    parts = [packer.compress(f'{head[:-1]}{"," if head != "{}" else ""}"teams":{{'.encode())]
+    for n, team_id in enumerate(sorted(state.teams)):
+        entry = state.teams[team_id].model_dump_json()
+        parts.append(packer.compress(f"{',' if n else ''}{json.dumps(team_id)}:{entry}".encode()))
+    parts += [packer.compress(b"}}"), packer.flush()]
+    blob = base64.b64encode(b"".join(parts)).decode()
     chunks = [blob[i : i + CHUNK_CHARS] for i in range(0, len(blob), CHUNK_CHARS)]
     return [STATE_MARKER, *chunks]
 

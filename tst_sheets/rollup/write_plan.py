@@ -54,7 +54,7 @@ def layout_of(grids: list[Grid], tpl: RollupTemplate) -> dict[int, SheetLayout]:
             filter_views=[int(v["filterViewId"]) for v in g.filter_views],
             charts=[int(c["chartId"]) for c in g.charts],
             merges=len(g.merged_rows),
-            rows=None if g.key == STATE_KEY else row_digests(g, _cells(g)),
+            rows=None if g.key == STATE_KEY else row_digests(g),
             look=_look(g, index, tpl),
         )
     return out
@@ -97,9 +97,9 @@ def grid_requests(
     limit: int = MAX_REQUEST_BYTES,
 ) -> list[Request]:
     """One tab's requests: from none at all (a no-op) to a whole rewrite (see the module)."""
-    rendered = _cells(grid)
+    rendered = RowCells(grid)
     props, formats, extras = _properties(grid, index), _formats(grid, tpl), _extras(grid)
-    new = row_digests(grid, rendered)
+    new = row_digests(grid)
     known = _known(before)
     if known is None:  # every row, and the spare row below them, replaced
         updates = _updates(grid.sheet_id, rendered, list(range(len(new) + 1)), limit)
@@ -122,14 +122,16 @@ def _known(before: SheetLayout | None) -> list[str] | None:
     return before.rows
 
 
-def row_digests(grid: Grid, rendered: list[list[Cell]]) -> list[str]:
-    """A short digest of each row as written ("" for a volatile row: always rewritten)."""
+def row_digests(grid: Grid) -> list[str]:
+    """A short digest of each row as written ("" for a volatile row: always rewritten); one row
+    rendered at a time, never a whole tab's cells at once (tens of MB at 2,000 teams)."""
     first = 1 if grid.header else 0
     volatile = {first + r for r in grid.volatile_rows}
     bold = {first + r for r in grid.bold_rows}
+    rendered = RowCells(grid)
     return [
-        "" if i in volatile else digest([cells, i in bold])[:DIGEST_CHARS]
-        for i, cells in enumerate(rendered)
+        "" if i in volatile else digest([rendered[i], i in bold])[:DIGEST_CHARS]
+        for i in range(len(rendered))
     ]
 
 
@@ -194,9 +196,7 @@ def _extras(grid: Grid) -> list[Request]:
     return out
 
 
-def _updates(
-    sheet: int, rendered: list[list[Cell]], changed: list[int], limit: int
-) -> list[Request]:
+def _updates(sheet: int, rendered: RowCells, changed: list[int], limit: int) -> list[Request]:
     """``updateCells`` over each run of changed rows; a row past the data is cleared."""
     out: list[Request] = []
     for start, stop in _runs(changed):
@@ -314,22 +314,33 @@ def _properties(grid: Grid, index: int) -> Request:
     return {"updateSheetProperties": {"properties": props, "fields": fields}}
 
 
-def _cells(grid: Grid) -> list[list[Cell]]:
-    """Values, number formats and colours; the rest of the look comes from ``repeatCell`` requests.
+class RowCells:
+    """A tab's rows as the cells written: values, number formats and colours (the rest of the
+    look comes from ``repeatCell`` requests), each row rendered when asked for.
 
     Colours are set on the cells themselves (not only as conditional rules), so any viewer
     shows them; a row is rewritten whole (``fields: *``), so a colour never outlives its value.
     """
-    out = [[cell(c.header) for c in grid.columns]] if grid.header else []
-    for r, row in enumerate(grid.rows):
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self.first = 1 if grid.header else 0
+
+    def __len__(self) -> int:
+        return self.first + len(self.grid.rows)
+
+    def __getitem__(self, index: int) -> list[Cell]:
+        grid = self.grid
+        if index < self.first:
+            return [cell(c.header) for c in grid.columns]
+        r = index - self.first
         cells = []
-        for c, value in enumerate(grid.cells(row)):
+        for c, value in enumerate(grid.cells(grid.rows[r])):
             if isinstance(value, str) and grid.text_limit:  # a person's essay, quoted
                 value = clip(value, grid.text_limit)
             color = grid.background(r, c)
             cells.append(cell(value, {"backgroundColor": rgb(color)} if color else None))
-        out.append(cells)
-    return out
+        return cells
 
 
 def _formats(grid: Grid, tpl: RollupTemplate) -> list[Request]:
