@@ -18,13 +18,15 @@ from tst_sheets.jobs.files import list_program_files, set_labels
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import ProvisionResult, provision
 from tst_sheets.jobs.roster import read_roster, write_cells
-from tst_sheets.model import Program, Team
+from tst_sheets.model import Member, Program, TabRead, Team, TeamRecord
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.provision.look import (
     LOOK_KEY,
     MEMBERS_PREFIX,
     Look,
+    domains_key,
     look_changes,
+    look_of,
     look_props,
     recorded_look,
 )
@@ -254,12 +256,30 @@ def test_a_look_round_trips_and_a_shorter_one_clears_the_keys_it_no_longer_needs
 
 def test_a_look_holds_only_for_the_same_workbook_before_a_left_date() -> None:
     program = cohort(1)
-    look = Look(modified_time="t1", until=TODAY + timedelta(days=2), members={NEWCOMER})
+    look = Look(
+        modified_time="t1",
+        until=TODAY + timedelta(days=2),
+        members={NEWCOMER},
+        domains=domains_key(program),
+    )
     assert look.holds("t1", TODAY, program)
     assert not look.holds("t2", TODAY, program)  # someone edited the workbook
     assert not look.holds("t1", TODAY + timedelta(days=2), program)  # a member leaves today
-    outside = look.model_copy(update={"members": {"someone@elsewhere.example.com"}})
-    assert not outside.holds("t1", TODAY, program)  # read, so the finding names the cell
+    wider = program.model_copy(update={"allowed_domains": [*program.allowed_domains, "x.org"]})
+    assert not look.holds("t1", TODAY, wider)  # who may be shared changed: read again
+
+
+def test_a_member_outside_the_allowed_domains_is_reported_by_the_read_and_left_out() -> None:
+    program = cohort(1)
+    team = program.teams[0]
+    outsider = Member(row=4, email="someone@elsewhere.example.com", role="Member")
+    inside = Member(row=5, email=NEWCOMER, role="Member")
+    tab = TabRead(key="team", title="Team", columns={"email": "B"})
+    record = TeamRecord(
+        team_id=team.team_id, tabs={"team": tab}, members=[outsider, inside], spreadsheet_id="b"
+    )
+    look = look_of(record, program, TODAY)
+    assert look is not None and look.members == {NEWCOMER}  # held: no weekly re-read
     too_many = {f"teacher.number{i:03d}@{SCHOOLS}" for i in range(200)}
     assert look_props(look.model_copy(update={"members": too_many})) is None
 

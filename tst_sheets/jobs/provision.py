@@ -49,7 +49,7 @@ from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, ce
 from tst_sheets.model.files import labels, of_program
 from tst_sheets.model.findings import ROSTER
 from tst_sheets.provision.grants import decode_granted, granted_changes
-from tst_sheets.provision.look import Look, look_changes, look_of
+from tst_sheets.provision.look import look_changes, look_of, nobody
 from tst_sheets.provision.sharing import Grant, SharingPlan, plan_sharing, wanted_people
 from tst_sheets.provision.welcome import welcome_message
 from tst_sheets.provision.workbook import render_workbook
@@ -278,7 +278,7 @@ def _create(run: _Run, team: Team) -> DriveFile:
     all_props = {**props, **granted}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
     book = DriveFile(id=book_id, app_properties=all_props)
-    look = look_of(record, run.program, run.today) if record else Look()
+    look = look_of(record, run.program, run.today) if record else nobody(run.program)
     remember(run.ws, book, stamped(run.ws, look, book_id))  # before the grants: no edit yet
     run.result.created.append(
         WorkbookRef(

@@ -86,8 +86,9 @@ def read_teams(
     """Several workbooks, a few at a time; each failure stays that team's own.
 
     ``on_read`` sees each read as it completes, in this thread (so it may write while the
-    other reads go on); the answer then keeps the read without its raw values. ``stop(started)`` is asked before each read is started: once it says
-    True no more start, and the teams never started are not in the answer.
+    other reads go on); the answer then keeps the read without its raw values.
+    ``stop(started)`` is asked before each read is started: once it says True no more start,
+    and the teams never started are not in the answer.
     """
     out: dict[str, TeamRead] = {}
     if progress:

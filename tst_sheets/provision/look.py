@@ -4,17 +4,19 @@ Provision reads the Team tab for one thing: who the members are, so their access
 tab. That only changes when someone edits the workbook, or when a member's Left date comes.
 So after a read the job records, in the workbook's appProperties:
 
-- ``tstLook``: ``<modifiedTime>|<until>``: the workbook's modifiedTime the members hold for
-  (as listed before the read, or as Drive answers right after the service's own write), and
-  the first Left date still to come ("": none), when the tab must be read again;
+- ``tstLook``: ``<modifiedTime>|<until>|<domains>``: the workbook's modifiedTime the members
+  hold for (as listed before the read, or as Drive answers right after the service's own
+  write), the first Left date still to come ("": none), when the tab must be read again, and
+  a digest of the Allowed Domains then (when they change, who may be shared changes);
 - ``tstMembers0..k``: the members' emails, grouped by domain as the grant record is.
 
 The next run lists every workbook (it does anyway) and reads a Team tab only when that
 workbook's modifiedTime is not the recorded one, or the date has come. What a read finds
 wrong on the tab (a Role not in the list, a date that is not one) is reported by the run
-that read it, not again every week while nobody touches the tab. Two cases are read every
-run, as before: members unknown (no Email column: nobody's access is removed, and that is
-reported), and a member outside the Allowed Domains (not shared, reported at their cell).
+that read it, not again every week while nobody touches the tab; so is a member outside the
+Allowed Domains (not shared, reported at their cell, and left out of the record). One case is
+read every run, as before: members unknown (no Email column: nobody's access is removed, and
+that is reported).
 Drive does not move a file's modifiedTime for appProperties or sharing changes (the
 emulator models this), so the record does not outdate itself.
 
@@ -23,6 +25,7 @@ A stale or missing record costs one read; it is never trusted beyond what it say
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date
 
@@ -43,29 +46,42 @@ class Look(BaseModel):
     modified_time: str = ""
     until: date | None = None  # the first Left date to come: read again from then
     members: set[str] = Field(default_factory=set)
+    domains: str = ""  # ``domains_key`` of the program when the tab was read
 
     def holds(self, modified_time: str, today: date, program: Program) -> bool:
         """Whether it still says what a read would: the workbook unchanged since, no Left
-        date come, every member still inside the Allowed Domains (else the read reports)."""
+        date come, the same Allowed Domains."""
         fresh = bool(self.modified_time) and self.modified_time == modified_time
         due = self.until is not None and today >= self.until
-        return fresh and not due and all(program.email_allowed(e) for e in self.members)
+        return fresh and not due and self.domains == domains_key(program)
+
+
+def domains_key(program: Program) -> str:
+    """A short digest of the Allowed Domains: who a member list may be shared with."""
+    domains = sorted({d.lower().lstrip("@") for d in program.allowed_domains})
+    return hashlib.sha256("|".join(domains).encode()).hexdigest()[:8]
+
+
+def nobody(program: Program) -> Look:
+    """A new workbook's Team tab: no members yet."""
+    return Look(domains=domains_key(program))
 
 
 def look_of(record: TeamRecord | None, program: Program, today: date) -> Look | None:
     """The record a read leaves (no modifiedTime yet); None when the tab must be read every
-    run: members unknown (no Team tab with an Email column), or someone outside the Allowed
-    Domains (a sharing finding only a read can point at)."""
+    run: members unknown (no Team tab with an Email column). Members outside the Allowed
+    Domains are left out: the read that found them reported them at their cells."""
     team_tab = record.tabs.get("team") if record else None
     if record is None or team_tab is None or "email" not in team_tab.columns:
         return None
     current = [m for m in record.members if m.email and not is_tl_row(m)]
     current = [m for m in current if m.left is None or m.left > today]
     emails = {str(m.email).lower() for m in current}
-    if not all(program.email_allowed(e) for e in emails):
-        return None
+    allowed = {e for e in emails if program.email_allowed(e)}
     coming = [m.left for m in current if m.left is not None]
-    return Look(until=min(coming) if coming else None, members=emails)
+    return Look(
+        until=min(coming) if coming else None, members=allowed, domains=domains_key(program)
+    )
 
 
 def look_props(look: Look) -> dict[str, str] | None:
@@ -74,7 +90,7 @@ def look_props(look: Look) -> dict[str, str] | None:
     if len(members) > MAX_MEMBER_PROPERTIES:
         return None
     until = look.until.isoformat() if look.until else ""
-    return {LOOK_KEY: f"{look.modified_time}|{until}", **members}
+    return {LOOK_KEY: f"{look.modified_time}|{until}|{look.domains}", **members}
 
 
 def look_changes(props: Mapping[str, str], look: Look | None) -> dict[str, str | None]:
@@ -91,12 +107,14 @@ def recorded_look(props: Mapping[str, str]) -> Look | None:
     text = props.get(LOOK_KEY)
     if not text or "|" not in text:
         return None
-    modified, _, until = text.partition("|")
+    modified, _, rest = text.partition("|")
+    until, _, domains = rest.partition("|")
     try:
         day = date.fromisoformat(until) if until else None
     except ValueError:
         return None
-    return Look(modified_time=modified, until=day, members=decode_emails(props, MEMBERS_PREFIX))
+    members = decode_emails(props, MEMBERS_PREFIX)
+    return Look(modified_time=modified, until=day, members=members, domains=domains)
 
 
 def members_record(look: Look, team_id: str, spreadsheet_id: str, title: str) -> TeamRecord:
