@@ -381,6 +381,8 @@ def run_all(home: Path, n: int, window_s: float, share: float) -> dict[str, dict
         console.print(f"Reusing the {n}-team cohort in {home}")
     else:
         console.print(f"Building {n} teams (quota off)…")
+        for stale in (built, built.with_name(built.name + "-wal")):
+            stale.unlink(missing_ok=True)  # a build that stopped half way: start afresh
         running = start_in_thread(built)
         try:
             cohort = build_cohort(running.url, n)
