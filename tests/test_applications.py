@@ -265,3 +265,20 @@ def test_a_roster_made_before_there_were_applications_reads_without_a_finding() 
     read = parse_roster("R1", {}, template, titles)
     assert "Applications" not in {f.tab for f in read.findings}
     assert read.program.applications == []
+
+
+def test_a_named_member_outside_the_allowed_domains_is_reported_at_the_new_workbooks_cell(
+    workspace: Workspace, demo_roster: str, connect_as: Callable[[str], Workspace]
+) -> None:
+    members = next(i for i, v in enumerate(ELIGIBLE) if "Ada Quinn" in v)
+    outsider = [*ELIGIBLE]
+    outsider[members] += "\nZed Out <zed.out@gmail.com>"
+    staff = connect_as(OFFICE)
+    type_rows(staff, demo_roster, "A4", [outsider])
+    type_rows(staff, demo_roster, "O4", [["Accepted"]])
+    result = provision(workspace, demo_roster)
+    (book,) = result.created
+    (finding,) = [f for f in result.findings if "zed.out@gmail.com" in f.found]
+    assert finding.tab == "Team" and finding.link
+    assert finding.link.startswith(f"{book.url}#gid="), "linked to the workbook just made"
+    assert "zed.out@gmail.com" not in {g.email for g in result.shared}

@@ -45,7 +45,15 @@ from tst_sheets.jobs.reader import Progress, read_team
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.jobs.starting_members import first_members
 from tst_sheets.jobs.team_look import recorded_members, remember, remember_read, stamped
-from tst_sheets.model import AutoCamel, DriveFile, Finding, Team, TeamRecord, cell_link
+from tst_sheets.model import (
+    AutoCamel,
+    DriveFile,
+    Finding,
+    Team,
+    TeamRecord,
+    cell_link,
+    spreadsheet_url,
+)
 from tst_sheets.model.files import labels, of_program
 from tst_sheets.model.findings import ROSTER
 from tst_sheets.provision.grants import decode_granted, granted_changes
@@ -265,8 +273,8 @@ def _create(run: _Run, team: Team) -> DriveFile:
     wanted = wanted_people(run.program, team, record, run.today)
     inherited = drive_files.inherited_permissions(run.ws)
     plan = plan_sharing(team.team_id, wanted, set(), inherited, run.program, run.ws.identity)
-    run.result.findings += wanted.findings
     if run.dry_run:
+        run.result.findings += wanted.findings
         ref = WorkbookRef(
             team_id=team.team_id, spreadsheet_id="", url="(new)", version=run.template.version
         )
@@ -278,6 +286,7 @@ def _create(run: _Run, team: Team) -> DriveFile:
     all_props = {**props, **granted}
     book_id = drive_files.create_labelled(run.ws, body, all_props)
     book = DriveFile(id=book_id, app_properties=all_props)
+    run.result.findings += [_in_book(f, book_id) for f in wanted.findings]
     look = look_of(record, run.program, run.today) if record else nobody(run.program)
     remember(run.ws, book, stamped(run.ws, look, book_id))  # before the grants: no edit yet
     run.result.created.append(
@@ -292,6 +301,16 @@ def _create(run: _Run, team: Team) -> DriveFile:
         _grant(run, team, book_id, grant)
         run.result.shared.append(grant)
     return book
+
+
+def _in_book(finding: Finding, book_id: str) -> Finding:
+    """A finding on a member written into a workbook made after it: linked to that workbook."""
+    unborn = spreadsheet_url("")
+    if not finding.link or not finding.link.startswith(unborn):
+        return finding
+    return finding.model_copy(
+        update={"link": spreadsheet_url(book_id) + finding.link[len(unborn) :]}
+    )
 
 
 # --- existing workbooks ------------------------------------------------------------------------
