@@ -12,7 +12,7 @@ from tst_sheets.demo.planted import MistakeKind
 from tst_sheets.demo.sample import sample_program, sample_teams
 from tst_sheets.demo.season import write_typing
 from tst_sheets.demo.typist import plan_team
-from tst_sheets.model import Program
+from tst_sheets.model import Program, Team
 from tst_sheets.templates import load_template
 from tst_sheets.workspace import connect
 
@@ -75,3 +75,14 @@ def type_season(
         sample = samples[i % len(samples)].model_copy(update={"team": team})
         typing = plan_team(sample, program, as_of, mistakes(i), template=template)
         write_typing(connect(settings, team.tl_email), books[team.team_id], typing)
+
+
+def log_a_meeting(settings: Settings, team: Team, book_id: str, day: date, focus: str) -> None:
+    """The TL logs one more meeting, as themselves (one values.append, as the Sheets UI)."""
+    tl = connect(settings, team.tl_email)
+    tl.sheets.client.http_client.values_append(
+        book_id,
+        "Meetings!A1",
+        params={"valueInputOption": "USER_ENTERED"},
+        body={"values": [[day.isoformat(), "40", team.tl_name, focus, ""]]},
+    )

@@ -22,6 +22,7 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,14 @@ from gspread.exceptions import APIError, GSpreadException
 from rich.console import Console
 from rich.table import Table
 
-from bench.cohort import ADMIN, AS_OF, bench_program, program_settings, type_season
+from bench.cohort import (
+    ADMIN,
+    AS_OF,
+    bench_program,
+    log_a_meeting,
+    program_settings,
+    type_season,
+)
 from tst_sheets.config import Settings
 from tst_sheets.emulator import start_in_thread
 from tst_sheets.jobs.init import init_roster
@@ -234,15 +242,10 @@ def runs_table(rows: list[tuple[str, dict[str, Any], RollupResult]]) -> Table:
 
 
 def change_teams(settings: Settings, program: Program, books: dict[str, str], k: int) -> None:
-    """k TLs log one more meeting (one values.append each, as the TL)."""
+    """k TLs log one more meeting."""
     for team in program.teams[:k]:
-        tl = connect(settings, team.tl_email)
-        tl.sheets.client.http_client.values_append(
-            books[team.team_id],
-            "Meetings!A1",
-            params={"valueInputOption": "USER_ENTERED"},
-            body={"values": [["2026-11-21", "40", team.tl_name, "Walkthrough debrief", ""]]},
-        )
+        book = books[team.team_id]
+        log_a_meeting(settings, team, book, date(2026, 11, 21), "Walkthrough debrief")
 
 
 def team_names(teams: list[Team]) -> str:

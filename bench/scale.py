@@ -42,9 +42,23 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from bench.cohort import bench_program, program_settings, type_season
+from bench.cohort import bench_program, log_a_meeting, program_settings, type_season
+from tst_sheets.commitments import load_commitments
 from tst_sheets.config import Settings
 from tst_sheets.emulator import start_in_thread
+from tst_sheets.jobs.calendar import sync_calendar
+from tst_sheets.jobs.collect import team_status
+from tst_sheets.jobs.common import team_template
+from tst_sheets.jobs.init import init_roster
+from tst_sheets.jobs.provision import provision
+from tst_sheets.jobs.reader import TeamRead, read_teams
+from tst_sheets.jobs.rollup import rollup
+from tst_sheets.jobs.roster import read_roster
+from tst_sheets.reading.workbook import read_workbook
+from tst_sheets.rollup.build import build
+from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
+from tst_sheets.rollup.template import load_rollup_template
+from tst_sheets.workspace import Workspace, connect
 
 YEAR_END = date(2027, 6, 10)  # a whole school year typed, and checked as of its last weeks
 PER_USER, PER_PROJECT = 60, 300  # Google's Sheets defaults, per minute
@@ -91,11 +105,6 @@ class Cohort(BaseModel):
 
 
 def build_cohort(url: str, n: int) -> Cohort:
-    from tst_sheets.jobs.calendar import sync_calendar
-    from tst_sheets.jobs.init import init_roster
-    from tst_sheets.jobs.provision import provision
-    from tst_sheets.workspace import connect
-
     settings = program_settings(url, as_of=YEAR_END)
     ws = connect(settings)
     program = bench_program(n)
@@ -126,20 +135,13 @@ def _timed(what: str) -> Callable[[], None]:
 
 
 def change_teams(cohort: Cohort, url: str, share: float) -> int:
-    """A share of the TLs log one more meeting, each as themselves."""
-    from tst_sheets.workspace import connect
-
+    """A share of the TLs log one more meeting."""
     settings = cohort.settings(url)
     program = bench_program(cohort.teams)
     changed = program.teams[: max(1, round(len(program.teams) * share))]
     for team in changed:
-        tl = connect(settings, team.tl_email)
-        tl.sheets.client.http_client.values_append(
-            cohort.books[team.team_id],
-            "Meetings!A1",
-            params={"valueInputOption": "USER_ENTERED"},
-            body={"values": [["2027-06-08", "40", team.tl_name, "End-of-year data review", ""]]},
-        )
+        book = cohort.books[team.team_id]
+        log_a_meeting(settings, team, book, date(2027, 6, 8), "End-of-year data review")
     return len(changed)
 
 
@@ -148,8 +150,6 @@ def change_teams(cohort: Cohort, url: str, share: float) -> int:
 
 def run_phase(name: str, cohort: Cohort, url: str) -> dict[str, Any]:
     """Runs in a child process: the job, and what it cost this process."""
-    from tst_sheets.workspace import connect
-
     ws = connect(cohort.settings(url))
     started, cpu = time.perf_counter(), time.process_time()
     extra = PHASE_JOBS[name](ws, cohort)
@@ -172,18 +172,8 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _core(ws: Any, cohort: Cohort) -> dict[str, Any]:
+def _core(ws: Workspace, cohort: Cohort) -> dict[str, Any]:
     """Reads every workbook (not timed), then times the pure core over what was read."""
-    from tst_sheets.commitments import load_commitments
-    from tst_sheets.jobs.collect import team_status
-    from tst_sheets.jobs.common import team_template
-    from tst_sheets.jobs.reader import TeamRead, read_teams
-    from tst_sheets.jobs.roster import read_roster
-    from tst_sheets.reading.workbook import read_workbook
-    from tst_sheets.rollup.build import build
-    from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
-    from tst_sheets.rollup.template import load_rollup_template
-
     program = read_roster(ws, cohort.roster_id).program
     template = team_template(ws)
     raw = read_teams(ws, program.active_teams(), program, cohort.books, template)
@@ -219,28 +209,22 @@ def _core(ws: Any, cohort: Cohort) -> dict[str, Any]:
     return {"coreCpuS": core_s, "corePer200S": core_s * 200 / cohort.teams}
 
 
-def _rollup(ws: Any, cohort: Cohort) -> dict[str, Any]:
-    from tst_sheets.jobs.rollup import rollup
-
+def _rollup(ws: Workspace, cohort: Cohort) -> dict[str, Any]:
     result = rollup(ws, cohort.roster_id, YEAR_END, write=True)
     return {"unreadable": len(result.unreadable), "read": result.read, "teamsShown": result.teams}
 
 
-def _calendar(ws: Any, cohort: Cohort) -> dict[str, Any]:
-    from tst_sheets.jobs.calendar import sync_calendar
-
+def _calendar(ws: Workspace, cohort: Cohort) -> dict[str, Any]:
     result = sync_calendar(ws, cohort.roster_id)
     return {"changed": len(result.created) + len(result.updated) + len(result.cancelled)}
 
 
-def _provision(ws: Any, cohort: Cohort) -> dict[str, Any]:
-    from tst_sheets.jobs.provision import provision
-
+def _provision(ws: Workspace, cohort: Cohort) -> dict[str, Any]:
     result = provision(ws, cohort.roster_id)
     return {"changed": len(result.created) + len(result.shared) + len(result.unshared)}
 
 
-PHASE_JOBS: dict[str, Callable[[Any, Cohort], dict[str, Any]]] = {
+PHASE_JOBS: dict[str, Callable[[Workspace, Cohort], dict[str, Any]]] = {
     "core": _core,
     "cold roll-up": _rollup,
     "nightly roll-up": _rollup,

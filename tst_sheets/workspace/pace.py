@@ -120,8 +120,8 @@ def google_pace(reads_per_minute: int, writes_per_minute: int) -> Pace:
 
 
 def emulator_pace(knobs: Mapping[str, object]) -> Pace:
-    """The limits the emulator says it enforces (its knobs apply to every API); none: unpaced,
-    so a local run without a quota is never slowed."""
+    """The limits the emulator says it enforces, on the APIs its ``quota_apis`` names (all when
+    empty); none: unpaced, so a local run without a quota is never slowed."""
 
     def limit(kind: str) -> int:
         per = [int(str(knobs.get(f"quota_{kind}_per_{who}") or 0)) for who in ("user", "project")]
