@@ -199,7 +199,7 @@ def state_view(column: list[str], names: Names) -> list[str]:
     state = decode_state(column)
     out = [f"first seen {key}: {day}" for key, day in sorted(state.first_seen.items())]
     for team_id, entry in sorted(state.teams.items()):
-        record = entry.record.model_dump_json() if entry.record else ""
+        record = entry.record_json or ""
         out.append(f"{team_id}: failure={entry.failure} record={names.text(record)}")
     return out
 

@@ -56,7 +56,7 @@ from tst_sheets.jobs.rollup import rollup
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.reading.workbook import read_workbook
 from tst_sheets.rollup.build import build
-from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
+from tst_sheets.rollup.inputs import RollupInput, RunFacts, team_view
 from tst_sheets.rollup.template import load_rollup_template
 from tst_sheets.workspace import Workspace, connect
 
@@ -195,7 +195,7 @@ def _core(ws: Workspace, cohort: Cohort) -> dict[str, Any]:
         )
         read = TeamRead(team_id=team.team_id, spreadsheet_id=r.spreadsheet_id, record=record)
         status = team_status(read, team, program, YEAR_END, commitments)
-        views.append(TeamView(team=team, status=status, record=record))
+        views.append(team_view(team, status, record, program, commitments))
     inp = RollupInput(
         program=program,
         as_of=YEAR_END,
@@ -251,13 +251,17 @@ def in_child(name: str, cohort_file: Path, url: str) -> dict[str, Any]:
 # --- what the emulator served ----------------------------------------------------------------
 
 
-def served(url: str) -> dict[str, Any]:
+def served(url: str, reset: bool = False) -> dict[str, Any]:
+    """What the emulator served since the last reset (``reset``: start counting afresh)."""
+    if reset:
+        requests.delete(f"{url}/_emulator/stats", timeout=10).raise_for_status()
+        return {}
     stats: dict[str, Any] = requests.get(f"{url}/_emulator/stats", timeout=10).json()
     return stats
 
 
 def measure(name: str, cohort_file: Path, url: str, window_s: float) -> dict[str, Any]:
-    requests.delete(f"{url}/_emulator/stats", timeout=10).raise_for_status()
+    served(url, reset=True)
     figures = in_child(name, cohort_file, url)
     stats = served(url)
     by_kind: dict[str, dict[str, int]] = stats["byKind"]
@@ -359,30 +363,36 @@ def main() -> None:
         Console(width=150).print(report(args.teams, args.window_s, figures))
 
 
-def run_all(home: Path, n: int, window_s: float, share: float) -> dict[str, dict[str, Any]]:
+def cohort_in(home: Path, n: int) -> tuple[Path, Path]:
+    """The cohort's file and the emulator's data as built, in ``home`` (built if not there)."""
     cohort_file, built = home / f"cohort-{n}.json", home / f"cohort-{n}.db"
     if cohort_file.exists():
         console.print(f"Reusing the {n}-team cohort in {home}")
-    else:
-        console.print(f"Building {n} teams (quota off)…")
-        for stale in (built, built.with_name(built.name + "-wal")):
-            stale.unlink(missing_ok=True)  # a build that stopped half way: start afresh
-        running = start_in_thread(built)
-        try:
-            cohort = build_cohort(running.url, n)
-        finally:
-            running.stop()
-        cohort_file.write_text(cohort.model_dump_json())
+        return cohort_file, built
+    console.print(f"Building {n} teams (quota off)…")
+    for stale in (built, built.with_name(built.name + "-wal")):
+        stale.unlink(missing_ok=True)  # a build that stopped half way: start afresh
+    running = start_in_thread(built)
+    try:
+        cohort = build_cohort(running.url, n)
+    finally:
+        running.stop()
+    cohort_file.write_text(cohort.model_dump_json())
+    return cohort_file, built
+
+
+def run_all(home: Path, n: int, window_s: float, share: float) -> dict[str, dict[str, Any]]:
+    cohort_file, built = cohort_in(home, n)
     cohort = Cohort.model_validate_json(cohort_file.read_text())
     work = home / f"run-{n}.db"  # every run starts from the cohort as built: the roll-up cold
     copy_database(built, work)
     running = start_in_thread(work)
     url = running.url
     try:
-        _knobs(url, {"quota_read_per_user": 0, "quota_write_per_user": 0})
-        _knobs(url, {"quota_read_per_project": 0, "quota_write_per_project": 0})
+        set_knobs(url, {"quota_read_per_user": 0, "quota_write_per_user": 0})
+        set_knobs(url, {"quota_read_per_project": 0, "quota_write_per_project": 0})
         figures = {"core": in_child("core", cohort_file, url)}
-        _knobs(url, {**GOOGLE_QUOTA, "quota_window_s": window_s})
+        set_knobs(url, {**GOOGLE_QUOTA, "quota_window_s": window_s})
         for name in PHASES[1:]:
             if name == "nightly roll-up":
                 console.print(f"  {change_teams(cohort, url, share)} TLs log a meeting")
@@ -390,7 +400,7 @@ def run_all(home: Path, n: int, window_s: float, share: float) -> dict[str, dict
             figures[name] = measure(name, cohort_file, url, window_s)
         return figures
     finally:
-        _knobs(url, {**dict.fromkeys(GOOGLE_QUOTA, 0)})
+        set_knobs(url, {**dict.fromkeys(GOOGLE_QUOTA, 0)})
         running.stop()
 
 
@@ -402,7 +412,7 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def _knobs(url: str, changes: dict[str, Any]) -> None:
+def set_knobs(url: str, changes: dict[str, Any]) -> None:
     requests.post(f"{url}/_emulator/knobs", json=changes, timeout=10).raise_for_status()
 
 

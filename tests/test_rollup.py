@@ -30,9 +30,10 @@ from tst_sheets.model import (
 )
 from tst_sheets.rollup.about import state_grid
 from tst_sheets.rollup.build import build
+from tst_sheets.rollup.facts import RecordFacts, record_facts
 from tst_sheets.rollup.findings import finding_key
 from tst_sheets.rollup.grid import RollupContent
-from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
+from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView, team_view
 from tst_sheets.rollup.start_here import MARKER, block, block_digest, locate, requests
 from tst_sheets.rollup.state import (
     STATE_MARKER,
@@ -287,9 +288,9 @@ def cohort(commitments: CommitmentSet, as_of: date = AS_OF) -> tuple[Program, li
     t1, t2, t3 = prog.teams
     r1, r3 = record_t01(), record_t03()
     return prog, [
-        TeamView(team=t1, status=evaluate(r1, t1, prog, as_of, commitments), record=r1),
+        team_view(t1, evaluate(r1, t1, prog, as_of, commitments), r1, prog, commitments),
         TeamView(team=t2, status=unreadable_status(t2, as_of, "workbook not found", "BOOK2")),
-        TeamView(team=t3, status=evaluate(r3, t3, prog, as_of, commitments), record=r3),
+        team_view(t3, evaluate(r3, t3, prog, as_of, commitments), r3, prog, commitments),
     ]
 
 
@@ -575,6 +576,11 @@ def test_first_seen_is_kept_and_closed_findings_forgotten(
     assert len(later.first_seen) == 11
 
 
+def next_rows(record: TeamRecord) -> RecordFacts:
+    prog = program()
+    return record_facts(record, prog.teams[2], prog, AS_OF, load_commitments())
+
+
 def test_finding_key_ignores_where_the_next_row_is() -> None:
     record = record_t03()
     month = Finding(
@@ -585,16 +591,19 @@ def test_finding_key_ignores_where_the_next_row_is() -> None:
         cell="A20",
         expected="at least 2 meetings in September 2026",
     )
-    assert finding_key(month, record) == (
+    assert finding_key(month, next_rows(record)) == (
         "T03|team_meetings|Meetings||at least 2 meetings in September 2026"
     )
     record.tabs["meetings"].next_row = 21  # a meeting was logged: the pointer moved
     moved = month.model_copy(update={"cell": "A21"})
-    assert finding_key(moved, record) == finding_key(month, record_t03())
+    assert finding_key(moved, next_rows(record)) == finding_key(month, next_rows(record_t03()))
     short = Finding(
         team="T03", rule="coaching", severity="warning", tab="Coaching", cell="B2", expected="x"
     )
-    assert finding_key(short, record) == "T03|coaching|Coaching|B2|x"
+    assert finding_key(short, next_rows(record)) == "T03|coaching|Coaching|B2|x"
+    # a cell that only ends in the next row's number is no pointer at it
+    far = short.model_copy(update={"tab": "Meetings", "cell": "A120"})
+    assert finding_key(far, next_rows(record)) == "T03|coaching|Meetings|A120|x"
 
 
 def test_by_coach_counts_and_attention_first(built: RollupContent) -> None:
@@ -843,7 +852,7 @@ def test_state_round_trip_and_a_damaged_state_is_empty(tpl: RollupTemplate) -> N
                 team_id="T01",
                 spreadsheet_id="BOOK1",
                 modified_time="2026-10-01T00:00:00.000Z",
-                record=record_t01(),
+                record_json=record_t01().model_dump_json(),
             )
         },
         layout={1: SheetLayout(title="Findings", rules=3)},
@@ -851,6 +860,7 @@ def test_state_round_trip_and_a_damaged_state_is_empty(tpl: RollupTemplate) -> N
     column = encode_state(state)
     assert column[0] == STATE_MARKER and all(len(c) <= 40_000 for c in column)
     assert decode_state(column) == state
+    assert decode_state(column).teams["T01"].record() == record_t01()
     assert decode_state([STATE_MARKER, "not base64!"]) == RollupState()
     assert decode_state([]) == RollupState()
     grid = state_grid(tpl, column)

@@ -134,7 +134,7 @@ def test_an_old_state_rewrites_every_tab_whole() -> None:
 def test_batches_stay_under_the_limit_and_mark_the_state_first() -> None:
     grids = with_state(content(COMMITMENTS, TPL).tabs)
     before = {g.sheet_id: SheetLayout(title=g.title) for g in grids}
-    batches = plan(grids, before, TPL, SMALL)
+    batches = list(plan(grids, before, TPL, SMALL))
     assert len(batches) > 2 and all(body_bytes(b) <= SMALL for b in batches)
     marker = batches[0][0]["updateCells"]
     assert marker["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": STATE_WRITING}
@@ -143,7 +143,7 @@ def test_batches_stay_under_the_limit_and_mark_the_state_first() -> None:
     state_sheet = grids[-1].sheet_id
     last = [r for r in batches[-1] if "updateCells" in r]
     assert last[-1]["updateCells"]["range"]["sheetId"] == state_sheet
-    one = plan(grids, before, TPL)
+    one = list(plan(grids, before, TPL))
     assert len(one) == 1 and kinds(one[0])[0] != "updateCells"  # one batch: no marker
 
 
@@ -241,7 +241,7 @@ def test_a_write_stopped_between_batches_is_put_right_by_the_next(workspace: Wor
     grids = with_state(first.tabs)
     rollup_book.write(workspace, book, grids, template_layout(), TPL)
     after = with_state(later.tabs)
-    batches = plan(after, layout(grids), TPL, SMALL)
+    batches = list(plan(after, layout(grids), TPL, SMALL))
     assert len(batches) > 2
     for batch in batches[:2]:  # the function is stopped here
         workspace.sheets.batch_update(book, batch)

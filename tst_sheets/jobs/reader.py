@@ -86,7 +86,8 @@ def read_teams(
     """Several workbooks, a few at a time; each failure stays that team's own.
 
     ``on_read`` sees each read as it completes, in this thread (so it may write while the
-    other reads go on); the answer then keeps the read without its raw values.
+    other reads go on), and keeps what it needs: the answer then keeps the read without its
+    record and raw values (2,000 teams' would not fit in a function's memory).
     ``stop(started)`` is asked before each read is started: once it says True no more start,
     and the teams never started are not in the answer.
     """
@@ -127,7 +128,7 @@ def read_teams(
                 out[team.team_id] = read = future.result()
                 if on_read:
                     on_read(read)
-                    read.value_ranges = []  # seen; kept, 2,000 workbooks' raw cells add up
+                    read.record, read.value_ranges = None, []
                 if progress:
                     progress(len(out), len(teams), team.team_id)
             start()

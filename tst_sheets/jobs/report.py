@@ -38,7 +38,7 @@ from tst_sheets.model.status import Overall
 from tst_sheets.rollup.grid import Grid, new_grid
 from tst_sheets.rollup.impact import ProgramImpact, impact_grid, program_impact
 from tst_sheets.rollup.impact_years import YearOverYear, add_year_section, year_rows
-from tst_sheets.rollup.inputs import RollupInput, TeamView
+from tst_sheets.rollup.inputs import RollupInput, TeamView, team_view
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate, load_rollup_template
 from tst_sheets.templates import render_create
@@ -136,8 +136,7 @@ def _input(
     views = []
     for team in teams:
         status = team_status(reads[team.team_id], team, program, day, commitments)
-        record = reads[team.team_id].record if status.overall != "Unreadable" else None
-        views.append(TeamView(team=team, status=status, record=record))
+        views.append(team_view(team, status, reads[team.team_id].record, program, commitments))
     return RollupInput(program=program, as_of=day, teams=views, commitments=commitments)
 
 

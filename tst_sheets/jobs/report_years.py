@@ -16,12 +16,12 @@ from tst_sheets.jobs.common import team_template
 from tst_sheets.jobs.files import latest
 from tst_sheets.jobs.reader import read_teams
 from tst_sheets.jobs.roster import read_roster
-from tst_sheets.model import DriveFile, Program, Team, TeamRecord
+from tst_sheets.model import DriveFile, Member, Program, Team
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.files import all_of_program
 from tst_sheets.rollup.impact import program_impact
 from tst_sheets.rollup.impact_years import YearFigures, YearOverYear
-from tst_sheets.rollup.inputs import RollupInput, TeamView
+from tst_sheets.rollup.inputs import RollupInput, TeamView, team_view
 from tst_sheets.rollup.template import ImpactWords
 from tst_sheets.workspace import Workspace
 from tst_sheets.year.retention import retention
@@ -59,8 +59,7 @@ def _last_year(
     views = []
     for team in teams:
         status = team_status(reads[team.team_id], team, before, end, commitments)
-        record = reads[team.team_id].record if status.overall != "Unreadable" else None
-        views.append(TeamView(team=team, status=status, record=record))
+        views.append(team_view(team, status, reads[team.team_id].record, before, commitments))
     return RollupInput(program=before, as_of=end, teams=views, commitments=commitments)
 
 
@@ -76,5 +75,5 @@ def _figures(inp: RollupInput, words: ImpactWords) -> YearFigures:
     )
 
 
-def _records(inp: RollupInput) -> list[tuple[Team, TeamRecord]]:
-    return [(v.team, v.record) for v in inp.teams if v.record is not None]
+def _records(inp: RollupInput) -> list[tuple[Team, list[Member]]]:
+    return [(v.team, v.facts.members) for v in inp.teams if v.facts is not None]

@@ -44,13 +44,22 @@ from tst_sheets.jobs.guard import Removal, stop_reason
 from tst_sheets.jobs.reader import Progress, TeamRead, read_teams
 from tst_sheets.jobs.roster import read_roster
 from tst_sheets.jobs.start_here import StartHereWriter
-from tst_sheets.model import Camel, DriveFile, Finding, Program, Team, TeamStatus, spreadsheet_url
+from tst_sheets.model import (
+    Camel,
+    DriveFile,
+    Finding,
+    Program,
+    Team,
+    TeamRecord,
+    TeamStatus,
+    spreadsheet_url,
+)
 from tst_sheets.model.a1 import id_from_url
 from tst_sheets.model.program import zone
 from tst_sheets.rollup import start_here
 from tst_sheets.rollup.about import about_grid, state_grid
 from tst_sheets.rollup.build import build
-from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView
+from tst_sheets.rollup.inputs import RollupInput, RunFacts, TeamView, team_view
 from tst_sheets.rollup.staff import attendance_to_record
 from tst_sheets.rollup.state import (
     RollupState,
@@ -65,7 +74,9 @@ from tst_sheets.rollup.write_plan import layout_of
 from tst_sheets.templates import WorkbookTemplate
 from tst_sheets.workspace import Workspace, add_calls
 
-READER_VERSION = 1  # bump when the reader's output changes: kept records are then read afresh
+# Bump when the reader's output (or how a record is kept) changes: kept records are then read
+# afresh. 2: each record kept as JSON text.
+READER_VERSION = 2
 
 
 class RollupResult(Camel):
@@ -289,7 +300,8 @@ class _Run:
             entry = self.entry(read, located[read.team_id][1])
             entry.start_here = old.start_here if old else ""
             entries[read.team_id] = entry
-            writer.offer(entry, self.view(by_id[read.team_id], entry, as_of).status)
+            view = self.view(by_id[read.team_id], entry, as_of, read.record)
+            writer.offer(entry, view.status)
             saver.tick(entries, writer)
 
         reads = read_teams(
@@ -310,7 +322,7 @@ class _Run:
             team_id=read.team_id,
             spreadsheet_id=read.spreadsheet_id,
             modified_time=modified,
-            record=read.record,
+            record_json=read.record.model_dump_json() if read.record is not None else None,
             failure=read.failure,
             permanent=read.permanent,
         )
@@ -321,17 +333,20 @@ class _Run:
             entry.start_layout = start_here.locate(values, sheet_id, title)
         return entry
 
-    def view(self, team: Team, entry: TeamEntry, as_of: date) -> TeamView:
-        """The team as the roll-up shows it (kept: the run asks once per team)."""
+    def view(
+        self, team: Team, entry: TeamEntry, as_of: date, record: TeamRecord | None = None
+    ) -> TeamView:
+        """The team as the roll-up shows it (kept: the run asks once per team). ``record``:
+        the one just read, else the entry's is parsed; either is dropped once viewed."""
         read = TeamRead(
             team_id=team.team_id,
             spreadsheet_id=entry.spreadsheet_id,
-            record=entry.record,
+            record=record or entry.record(),
             failure=entry.failure,
         )
         status = team_status(read, team, self.program, as_of, self.commitments)
-        record = entry.record if status.overall != "Unreadable" else None
-        self.views[team.team_id] = view = TeamView(team=team, status=status, record=record)
+        view = team_view(team, status, read.record, self.program, self.commitments)
+        self.views[team.team_id] = view
         return view
 
     def incomplete(

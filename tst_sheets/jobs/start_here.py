@@ -74,7 +74,7 @@ class StartHereWriter:
 
     def offer(self, entry: TeamEntry, status: TeamStatus) -> None:
         """Start the team's write if what its TL would see changed (1 Sheets write)."""
-        if not self.enabled or entry.record is None or entry.start_layout is None:
+        if not self.enabled or entry.record_json is None or entry.start_layout is None:
             return
         new = start_here.block_digest(status, self.commitments)
         if new == entry.start_here:

@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tst_sheets.model import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Program, TeamRecord
+from tst_sheets.model import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Program
 from tst_sheets.model.a1 import a1_to_rowcol
+from tst_sheets.rollup.facts import RecordFacts
 from tst_sheets.rollup.grid import Grid, Row, new_grid, stable_id
 from tst_sheets.rollup.inputs import RollupInput, TeamView, coach_name
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.templates.cells import Link, Value
 
 
-def finding_key(finding: Finding, record: TeamRecord | None) -> str:
+def finding_key(finding: Finding, facts: RecordFacts | None) -> str:
     """A finding's identity across runs: it survives a new severity or a changed count.
 
     A finding may name its own (a missed commitment gaining months). A pointer at the row
@@ -24,14 +25,8 @@ def finding_key(finding: Finding, record: TeamRecord | None) -> str:
     if finding.key:
         return finding.key
     cell = finding.cell or ""
-    if record is not None and cell:
-        for tab in record.tabs.values():
-            if (
-                tab.title == finding.tab
-                and cell.endswith(str(tab.next_row))
-                and cell.rstrip("0123456789") in tab.columns.values()
-            ):
-                cell = ""
+    if facts is not None and (finding.tab or "", cell) in facts.next_rows:
+        cell = ""
     return "|".join([finding.team, finding.rule, finding.tab or "", cell, finding.expected])
 
 
@@ -46,7 +41,7 @@ def findings_grid(
     for view in teams:
         coach = coach_name(inp.program, view.team.coach_email)
         for index, finding in enumerate(view.status.findings):
-            key = finding_key(finding, view.record)
+            key = finding_key(finding, view.facts)
             seen = min(inp.first_seen.get(key, inp.as_of), inp.as_of)
             first_seen[key] = seen
             # the checks list a commitment's months in order; keep that order within a cell

@@ -158,7 +158,7 @@ def _goal_rows(words: ImpactWords, teams: Sequence[TeamView], links: bool) -> li
     rows.append(_average_row(words, [v.status for v in teams]))
     for view in teams:
         goal = view.status.goal
-        link = view.record.link("goals") if view.record and links else None
+        link = view.facts.goals_link if view.facts and links else None
         team: Value = Link(url=link, text=view.team.team_id) if link else view.team.team_id
         amounts = [_amount(getattr(goal, key), goal) for key in GOAL_VALUES]
         rows.append(

@@ -1,4 +1,4 @@
-"""What a roll-up is built from: the program, the date, each team's status and record."""
+"""What a roll-up is built from: the program, the date, each team's status and facts."""
 
 from __future__ import annotations
 
@@ -9,17 +9,33 @@ from pydantic import BaseModel, Field
 
 from tst_sheets.commitments import CommitmentSet
 from tst_sheets.model import Program, Team, TeamRecord, TeamStatus, cell_link
+from tst_sheets.rollup.facts import RecordFacts, record_facts
 from tst_sheets.templates.cells import Link
 
 UNASSIGNED = "(no coach)"
 
 
 class TeamView(BaseModel):
-    """One team as the roll-up sees it: roster row, status, and (when readable) its record."""
+    """One team as the roll-up sees it: roster row, status, and (when readable) the facts its
+    tabs take from the record (not the record itself: see ``facts``)."""
 
     team: Team
     status: TeamStatus
-    record: TeamRecord | None = None
+    facts: RecordFacts | None = None
+
+
+def team_view(
+    team: Team,
+    status: TeamStatus,
+    record: TeamRecord | None,
+    program: Program,
+    commitments: CommitmentSet,
+) -> TeamView:
+    """The view of a team checked as of ``status.as_of``."""
+    if record is None or status.overall == "Unreadable":
+        return TeamView(team=team, status=status)
+    facts = record_facts(record, team, program, status.as_of, commitments)
+    return TeamView(team=team, status=status, facts=facts)
 
 
 class RunFacts(BaseModel):

@@ -68,7 +68,9 @@ class TeamEntry(BaseModel):
     spreadsheet_id: str = ""
     # Drive modifiedTime of the version read (or of our own Start Here write after it)
     modified_time: str | None = None
-    record: TeamRecord | None = None
+    # The record read, as JSON text: a parsed school year is about 150 KB of objects, its text
+    # a tenth of that, so 2,000 teams' text fits in a function's memory where records do not.
+    record_json: str | None = None
     failure: str | None = None  # why the workbook could not be read
     permanent: bool = True  # False: a transient failure (quota, 5xx), retried next run
     start_layout: StartHereLayout | None = None  # None: no Start Here tab to write to
@@ -78,6 +80,10 @@ class TeamEntry(BaseModel):
         """True when this entry is still what a fresh read would give."""
         same_file = self.spreadsheet_id == spreadsheet_id and self.modified_time == modified_time
         return same_file and (self.failure is None or self.permanent)
+
+    def record(self) -> TeamRecord | None:
+        """The record read (parsed afresh: keep what you need of it, not the record)."""
+        return TeamRecord.model_validate_json(self.record_json) if self.record_json else None
 
 
 class RollupState(BaseModel):

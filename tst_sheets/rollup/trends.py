@@ -9,28 +9,18 @@ is rewritten whole on every run, so no formula rule can disagree with the check.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tst_sheets.commitments import Rule, context_for
-from tst_sheets.commitments.monthly_count import MonthlyCountRule, count_by_month
-from tst_sheets.commitments.per_year import PerYearRule
-from tst_sheets.model import COMMITMENT_WORDS, Program
+from tst_sheets.model import COMMITMENT_WORDS
 from tst_sheets.model.records import month_end
+from tst_sheets.rollup.facts import TREND_MEASURES, no_trend, school_months
 from tst_sheets.rollup.grid import Grid, Row, new_grid, stable_id
 from tst_sheets.rollup.inputs import RollupInput, TeamView, coach_name
 from tst_sheets.rollup.template import RollupTemplate
 from tst_sheets.templates import ColumnSpec
-from tst_sheets.templates.cells import Value
-
-NOT_COUNTED = "–"  # a month that does not count for the team (before it started, a break)
-TREND_MEASURES = (
-    ("team_meetings", "Team meetings"),
-    ("coaching", "Coaching sessions"),
-    ("principal_checkins", "Principal check-ins"),
-)
 
 
 class TrendRow(BaseModel):
@@ -38,15 +28,6 @@ class TrendRow(BaseModel):
 
     row: Row
     asks: list[float | None] = Field(default_factory=list)
-
-
-def school_months(program: Program) -> list[date]:
-    month = program.school_year_start.replace(day=1)
-    out = []
-    while month <= program.school_year_end:
-        out.append(month)
-        month = month_end(month) + timedelta(1)
-    return out
 
 
 def month_key(index: int) -> str:
@@ -88,50 +69,20 @@ def trend_rows(inp: RollupInput, view: TeamView, months: Sequence[date]) -> list
         found = inp.commitments.find(commitment_id)
         if found is None:
             continue
-        target, cells, asks = trend_cells(inp, view, found.rule, months)
+        trend = view.facts.trends.get(commitment_id) if view.facts else None
+        trend = trend or no_trend(found.rule, months)
         state = view.status.commitment(commitment_id)
         words = COMMITMENT_WORDS[state.status] if state else "Unknown"
-        row: Row = {"team": view.team.team_id, "coach": coach, "target": target, "measure": label}
-        row.update({month_key(i): cell for i, cell in enumerate(cells)})
+        row: Row = {
+            "team": view.team.team_id,
+            "coach": coach,
+            "target": trend.target,
+            "measure": label,
+        }
+        row.update({month_key(i): cell for i, cell in enumerate(trend.cells)})
         row["status"] = words
-        rows.append(TrendRow(row=row, asks=asks))
+        rows.append(TrendRow(row=row, asks=trend.asks))
     return rows
-
-
-def trend_cells(
-    inp: RollupInput, view: TeamView, rule: Rule, months: Sequence[date]
-) -> tuple[Value, list[Value], list[float | None]]:
-    """The commitment (a number per month, or a yearly text), the count for each month, and
-    what each month asked of the team (the check's own counting and pro-rating)."""
-    nothing: list[float | None] = [None] * len(months)
-    if view.record is None:
-        return trend_target(rule), [None] * len(months), nothing
-    ctx = context_for(view.record, view.team, inp.program, inp.as_of, inp.commitments)
-    if isinstance(rule, MonthlyCountRule):
-        counted = count_by_month(rule, ctx)
-        plan = rule.plan(ctx)
-        cells: list[Value] = [
-            None if m > inp.as_of else (counted.counts[m] if m in plan else NOT_COUNTED)
-            for m in months
-        ]
-        asks: list[float | None] = [plan.get(m) if m <= inp.as_of else None for m in months]
-        return trend_target(rule), cells, asks
-    if isinstance(rule, PerYearRule):
-        days = [e.date for e in view.record.checkins if e.date and e.date <= inp.as_of]
-        cells = [
-            None if m > inp.as_of else sum(1 for d in days if d.replace(day=1) == m) for m in months
-        ]
-        return trend_target(rule), cells, nothing
-    return None, [None] * len(months), nothing
-
-
-def trend_target(rule: Rule) -> Value:
-    """A number per month (coloured against), or a yearly pace in words (not coloured)."""
-    if isinstance(rule, MonthlyCountRule):
-        return rule.min_per_month
-    if isinstance(rule, PerYearRule):
-        return f"{rule.min_per_year} / year"
-    return None
 
 
 def cohort_rows(team_rows: Sequence[TrendRow], months: Sequence[date]) -> list[TrendRow]:

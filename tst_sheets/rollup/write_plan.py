@@ -22,7 +22,7 @@ every tab.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -67,10 +67,14 @@ def render(
     limit: int = MAX_REQUEST_BYTES,
 ) -> list[Request]:
     """Every request, tab by tab, in tab order: only what differs from ``before``."""
-    requests: list[Request] = []
+    return list(_requests(grids, before, tpl, limit))
+
+
+def _requests(
+    grids: list[Grid], before: dict[int, SheetLayout], tpl: RollupTemplate, limit: int
+) -> Iterator[Request]:
     for index, grid in enumerate(grids):
-        requests += grid_requests(grid, index, before.get(grid.sheet_id), tpl, limit)
-    return requests
+        yield from grid_requests(grid, index, before.get(grid.sheet_id), tpl, limit)
 
 
 def plan(
@@ -78,15 +82,23 @@ def plan(
     before: dict[int, SheetLayout],
     tpl: RollupTemplate,
     limit: int = MAX_REQUEST_BYTES,
-) -> list[list[Request]]:
-    """The requests in batches of at most ``limit`` bytes of JSON, in order. With more than one,
-    the first marks the state as being written: a stop half way then costs a whole rewrite,
-    never a roll-up that disagrees with its state."""
-    batches = pack(render(grids, before, tpl, limit - MARKER_ROOM), limit - MARKER_ROOM)
+) -> Iterator[list[Request]]:
+    """The requests in batches of at most ``limit`` bytes of JSON, in order, each made when
+    asked for (2,000 teams' roll-up is about 100 MB as request objects, one batch 15 MB).
+    With more than one batch, the first marks the state as being written: a stop half way
+    then costs a whole rewrite, never a roll-up that disagrees with its state."""
+    room = limit - MARKER_ROOM
+    batches = pack(_requests(grids, before, tpl, room), room)
+    first, second = next(batches, None), next(batches, None)
+    if first is None:
+        return
     state = next((g for g in grids if g.key == STATE_KEY), None)
-    if len(batches) > 1 and state is not None and state.sheet_id in before:
-        batches[0].insert(0, _being_written(state.sheet_id))
-    return batches
+    if second is not None and state is not None and state.sheet_id in before:
+        first.insert(0, _being_written(state.sheet_id))
+    yield first
+    if second is not None:
+        yield second
+        yield from batches
 
 
 def grid_requests(
@@ -95,24 +107,28 @@ def grid_requests(
     before: SheetLayout | None,
     tpl: RollupTemplate,
     limit: int = MAX_REQUEST_BYTES,
-) -> list[Request]:
+) -> Iterator[Request]:
     """One tab's requests: from none at all (a no-op) to a whole rewrite (see the module)."""
     rendered = RowCells(grid)
     props, formats, extras = _properties(grid, index), _formats(grid, tpl), _extras(grid)
     new = row_digests(grid)
     known = _known(before)
     if known is None:  # every row, and the spare row below them, replaced
-        updates = _updates(grid.sheet_id, rendered, list(range(len(new) + 1)), limit)
-        return [*_clear(grid, index, before), props, *updates, *formats, *extras]
+        yield from [*_clear(grid, index, before), props]
+        yield from _updates(grid.sheet_id, rendered, list(range(len(new) + 1)), limit)
+        yield from [*formats, *extras]
+        return
     moves, changed = align(grid.sheet_id, known, new)
     # rows moved: Google moves merges, rules and filter ranges with them; redo them all
     same_look = not moves and before is not None and before.look == _look_of(props, formats, extras)
     if same_look and not changed:
-        return [props]  # a no-op, refused if the tab is gone
-    updates = _updates(grid.sheet_id, rendered, changed, limit)
-    if same_look:
-        return [props, *updates, *formats]
-    return [*_clear(grid, index, before), *moves, props, *updates, *formats, *extras]
+        yield props  # a no-op, refused if the tab is gone
+        return
+    if not same_look:
+        yield from [*_clear(grid, index, before), *moves]
+    yield props
+    yield from _updates(grid.sheet_id, rendered, changed, limit)
+    yield from formats if same_look else [*formats, *extras]
 
 
 def _known(before: SheetLayout | None) -> list[str] | None:
@@ -196,30 +212,26 @@ def _extras(grid: Grid) -> list[Request]:
     return out
 
 
-def _updates(sheet: int, rendered: RowCells, changed: list[int], limit: int) -> list[Request]:
+def _updates(sheet: int, rendered: RowCells, changed: list[int], limit: int) -> Iterator[Request]:
     """``updateCells`` over each run of changed rows; a row past the data is cleared."""
-    out: list[Request] = []
     for start, stop in _runs(changed):
-        rows = [{"values": rendered[i]} if i < len(rendered) else {} for i in range(start, stop)]
-        out += _chunks(sheet, start, rows, limit)
-    return out
+        rows = ({"values": rendered[i]} if i < len(rendered) else {} for i in range(start, stop))
+        yield from _chunks(sheet, start, rows, limit)
 
 
-def _chunks(sheet: int, start: int, rows: list[Row], limit: int) -> list[Request]:
+def _chunks(sheet: int, start: int, rows: Iterable[Row], limit: int) -> Iterator[Request]:
     """Consecutive rows as ``updateCells`` requests of at most about ``limit`` bytes each."""
-    out: list[Request] = []
     chunk: list[Row] = []
     size = 0
     for row in rows:
         row_size = len(json.dumps(row)) + 2
         if chunk and size + row_size > limit - 256:  # 256: the request around the rows
-            out.append(_update_rows(sheet, start, chunk))
+            yield _update_rows(sheet, start, chunk)
             start, chunk, size = start + len(chunk), [], 0
         chunk.append(row)
         size += row_size
     if chunk:
-        out.append(_update_rows(sheet, start, chunk))
-    return out
+        yield _update_rows(sheet, start, chunk)
 
 
 def _update_rows(sheet: int, start: int, rows: list[Row]) -> Request:
@@ -241,18 +253,19 @@ def _runs(indices: list[int]) -> Iterator[tuple[int, int]]:
         yield start, prev + 1
 
 
-def pack(requests: list[Request], limit: int = MAX_REQUEST_BYTES) -> list[list[Request]]:
+def pack(requests: Iterable[Request], limit: int = MAX_REQUEST_BYTES) -> Iterator[list[Request]]:
     """Requests in order, in batches whose JSON body (as sent) stays within ``limit`` bytes."""
-    batches: list[list[Request]] = []
-    size = limit  # forces a first batch
+    batch: list[Request] = []
+    size = len('{"requests": []}')
     for request in requests:
         grows = len(json.dumps(request)) + 2
-        if size + grows > limit:
-            batches.append([])
-            size = len('{"requests": []}')
-        batches[-1].append(request)
+        if batch and size + grows > limit:
+            yield batch
+            batch, size = [], len('{"requests": []}')
+        batch.append(request)
         size += grows
-    return batches
+    if batch:
+        yield batch
 
 
 def body_bytes(batch: list[Request]) -> int:

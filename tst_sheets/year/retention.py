@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import Field
 
-from tst_sheets.model import AutoCamel, Member, Team, TeamRecord
+from tst_sheets.model import AutoCamel, Member, Team
 from tst_sheets.model.text import normalize
 from tst_sheets.provision.sharing import is_tl_row
 
@@ -30,19 +30,19 @@ class Retention(AutoCamel):
     by_team: list[TeamRetention] = Field(default_factory=list)
 
 
-YearTeams = Sequence[tuple[Team, TeamRecord]]
+YearTeams = Sequence[tuple[Team, Sequence[Member]]]  # each team and its Team tab's members
 
 
 def retention(last: YearTeams, this: YearTeams, last_end: date, today: date) -> Retention:
     """Continuing teams (the same Team ID both years, both workbooks readable)."""
-    now = {team.team_id.lower(): (team, record) for team, record in this}
+    now = {team.team_id.lower(): (team, members) for team, members in this}
     out = Retention()
-    for team, record in last:
+    for team, members in last:
         current = now.get(team.team_id.lower())
         if current is None:
             continue
-        before = _people(team, record.members, last_end)
-        after = _people(current[0], current[1].members, today)
+        before = _people(team, members, last_end)
+        after = _people(current[0], current[1], today)
         stayed = sum(1 for key in before if key in after)
         out.by_team.append(
             TeamRetention(
