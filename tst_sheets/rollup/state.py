@@ -69,7 +69,7 @@ class TeamEntry(BaseModel):
     # Drive modifiedTime of the version read (or of our own Start Here write after it)
     modified_time: str | None = None
     # The record read, as JSON text: a parsed school year is about 150 KB of objects, its text
-    # a tenth of that, so 2,000 teams' text fits in a function's memory where records do not.
+    # about 20 KB, so 2,000 teams' text fits in a function's memory where records do not.
     record_json: str | None = None
     failure: str | None = None  # why the workbook could not be read
     permanent: bool = True  # False: a transient failure (quota, 5xx), retried next run

@@ -85,6 +85,12 @@ class Drive:
         return DriveFile.model_validate(execute(request))
 
     @google_call("drive")
+    def export_file(self, file_id: str, mime_type: str) -> bytes:
+        """``files.export`` of a Google file as ``mime_type`` (at most 10 MB; Drive's quota)."""
+        data: bytes = execute(self.resource.files().export(fileId=file_id, mimeType=mime_type))
+        return data
+
+    @google_call("drive")
     def update_file(self, file_id: str, body: Mapping[str, Any], fields: str = "id") -> None:
         """``files.update`` of metadata (appProperties: a None value removes the key)."""
         request = self.resource.files().update(

@@ -22,7 +22,7 @@ from tst_sheets.emulator.clock import Clock
 from tst_sheets.emulator.drive.models import ROLE_RANK, SPREADSHEET_MIME, DriveBackend
 from tst_sheets.emulator.errors import sheets_error
 from tst_sheets.emulator.fields import Mask
-from tst_sheets.emulator.sheets import build, cells, defaults, grid, limits, locate
+from tst_sheets.emulator.sheets import build, cells, defaults, export, grid, limits, locate
 from tst_sheets.emulator.sheets.calc import Calc
 from tst_sheets.emulator.sheets.grid import Box, Doc
 from tst_sheets.emulator.store import Transaction
@@ -179,18 +179,9 @@ class SheetsBackend:
             txn.put(KIND, file["id"], doc)
 
     def _drive_export(self, txn: Transaction, file: Doc, mime: str) -> bytes:
-        """CSV (or TSV) of the first sheet, as Drive exports a spreadsheet."""
+        """What Drive exports a spreadsheet as (see ``export``)."""
         doc = txn.get(KIND, file["id"]) or self._blank(file["id"], str(file.get("name")))
-        sheet = locate.first_sheet(doc)
-        rows, cols = grid.extent(sheet)
-        box = Box(sheet, 0, rows, 0, cols)
-        values = self.calc(doc).values(box, "FORMATTED_VALUE", "FORMATTED_STRING", "ROWS")
-        out = io.StringIO()
-        delimiter = "\t" if "tab-separated" in mime else ","
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        for line in values:
-            writer.writerow(line + [""] * (cols - len(line)) if line else [""] * cols)
-        return out.getvalue().rstrip("\n").encode()
+        return export.export(doc, self.calc(doc), mime)
 
     def _drive_import_csv(self, txn: Transaction, file: Doc, text: str) -> None:
         """Drive's ``convert=true`` CSV upload: one sheet named after the file."""
