@@ -17,6 +17,7 @@ from tst_sheets.jobs.calendar import CalendarResult, sync_calendar
 from tst_sheets.jobs.files import list_program_files, set_labels
 from tst_sheets.jobs.init import init_roster
 from tst_sheets.jobs.provision import ProvisionResult, provision
+from tst_sheets.jobs.rollup import rollup
 from tst_sheets.jobs.roster import read_roster, write_cells
 from tst_sheets.model import Member, Program, TabRead, Team, TeamRecord
 from tst_sheets.model.a1 import id_from_url
@@ -167,6 +168,34 @@ def test_a_tl_adds_a_member_and_the_next_provision_reads_it_and_shares(
     again = provision(service, roster_id)
     assert again.calls["sheets"]["read"] == 1 and writes(again) == 0
     assert again.shared == [] and again.unshared == []
+
+
+def test_the_rollups_own_start_here_writes_are_no_reason_for_provision_to_read(
+    service: Workspace, connect_as: Callable[[str], Workspace]
+) -> None:
+    roster_id, team, _book = settled(service)
+    rolled = rollup(service, roster_id)
+    assert len(rolled.start_here_written) == 3  # every workbook changed, by the service
+    weekly = provision(service, roster_id)
+    assert weekly.calls["sheets"]["read"] == 1 and writes(weekly) == 0
+    # a TL's edit after the roll-up is read as ever
+    row = ["Rosa Parks", NEWCOMER, "Member", "Grade 5", "2026-11-20", "", ""]
+    tl_adds(connect_as, team, "Team", row)
+    again = provision(service, roster_id)
+    assert again.calls["sheets"]["read"] == 1 + 1
+    assert [(g.team_id, g.email) for g in again.shared] == [(team.team_id, NEWCOMER)]
+
+
+def test_a_tl_edit_before_the_rollups_write_is_read_by_the_next_provision(
+    service: Workspace, connect_as: Callable[[str], Workspace]
+) -> None:
+    roster_id, team, book = settled(service)
+    row = ["Rosa Parks", NEWCOMER, "Member", "Grade 5", "2026-11-20", "", ""]
+    tl_adds(connect_as, team, "Team", row)  # read by the roll-up, not yet by provision
+    rollup(service, roster_id)
+    weekly = provision(service, roster_id)
+    assert weekly.calls["sheets"]["read"] == 1 + 1
+    assert NEWCOMER in writers(service, book)
 
 
 def test_a_members_left_date_coming_is_read_again_and_unshared(

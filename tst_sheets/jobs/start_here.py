@@ -6,6 +6,7 @@ only because the service wrote to it: one before the first write (a TL's edit si
 listing shows there), and one after writes finish (``settle``: the modified time of our own
 write, kept as the version read). A TL's edit that lands between our read and our write, or
 between our write and the next listing, is taken for ours; streaming keeps both gaps short.
+Provision's own record of the Team tab is moved past our write the same way (``restamp``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from tst_sheets.commitments import CommitmentSet
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.files import list_program_files
+from tst_sheets.jobs.team_look import restamp
 from tst_sheets.model import TeamStatus
 from tst_sheets.rollup import start_here
 from tst_sheets.rollup.state import TeamEntry
@@ -109,7 +111,11 @@ class StartHereWriter:
         self._pending = [p for p in self._pending if id(p) not in settled]
 
     def _write(self, entry: TeamEntry, status: TeamStatus) -> str | None:
-        return _write(self.ws, self.commitments, entry, status, self.as_of, self.colors)
+        failure = _write(self.ws, self.commitments, entry, status, self.as_of, self.colors)
+        untouched = (self._seen or {}).get(entry.spreadsheet_id) == entry.modified_time
+        if failure is None and untouched:  # no TL's edit since the read: provision's record
+            restamp(self.ws, entry.spreadsheet_id, entry.modified_time)  # still holds
+        return failure
 
 
 def _modified(ws: Workspace) -> dict[str, str | None]:

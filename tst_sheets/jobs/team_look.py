@@ -1,6 +1,6 @@
 """Provision's record of each Team tab on the workbook itself (see ``provision.look``): written
 with one Drive files.update, and stamped with the modifiedTime Drive gives after the service's
-own write."""
+own write (provision's, or the roll-up's: ``restamp``)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,21 @@ def stamped(ws: Workspace, look: Look | None, book_id: str) -> Look | None:
     except GoogleError:
         return None
     return look.model_copy(update={"modified_time": modified})
+
+
+def restamp(ws: Workspace, book_id: str, was: str | None) -> None:
+    """After another job's own write to a workbook (the roll-up's Start Here): provision's
+    record of the Team tab, if it held for the version ``was`` just before that write, moved
+    to the version after it (1 Drive read, 1 Drive write), so the next provision does not take
+    the service's write for a TL's edit and read the tab again."""
+    if not was:
+        return
+    with suppress(GoogleError):  # unmoved: the next provision reads the tab, nothing worse
+        book = ws.drive.get_file(book_id, "id,modifiedTime,appProperties")
+        look = recorded_look(book.app_properties)
+        if look is None or look.modified_time != was or not book.modified_time:
+            return
+        remember(ws, book, look.model_copy(update={"modified_time": book.modified_time}))
 
 
 def recorded_members(
