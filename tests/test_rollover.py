@@ -185,10 +185,11 @@ def test_rollover_makes_next_years_roster_archives_last_year_read_only_and_a_sec
     assert labels_of(workspace, fresh.rollup_spreadsheet_id).year == "2027-28"
     assert labels_of(workspace, final.id).name == "TST 2026-27 roll-up (final)"
 
-    # the weekly provision notes the workbooks the calendar and the roll-up wrote (a Drive
-    # record each), so its Team tabs are not read again while nobody edits them
+    # the calendar and the roll-up moved provision's records past their own writes: the
+    # weekly provision reads the roster and no Team tab, and writes nothing
     noted = provision(workspace, roster_id_of(workspace))
-    assert noted.calls["sheets"]["write"] == 0 and noted.calls["drive"]["write"] == 3
+    assert noted.calls["sheets"] == {"read": 1, "write": 0}
+    assert noted.calls["drive"]["write"] == 0
     again = rollover(workspace, "2027-28")
     assert not again.changed and writes(again) == 0
     assert again.roster.id == result.roster.id and again.archived == [] and again.frozen == []

@@ -72,7 +72,7 @@ def settle(ws: Workspace, n: int) -> str:
     roster_id = init_roster(ws, program=cohort(n)).roster_spreadsheet_id
     provision(ws, roster_id)
     sync_calendar(ws, roster_id)  # writes the Meet links into every Program Events tab
-    provision(ws, roster_id)  # reads the workbooks the calendar wrote, once
+    provision(ws, roster_id)  # finds nothing to read: the calendar moved its records along
     return roster_id
 
 
@@ -184,6 +184,17 @@ def test_the_rollups_own_start_here_writes_are_no_reason_for_provision_to_read(
     again = provision(service, roster_id)
     assert again.calls["sheets"]["read"] == 1 + 1
     assert [(g.team_id, g.email) for g in again.shared] == [(team.team_id, NEWCOMER)]
+
+
+def test_the_calendars_own_program_events_writes_are_no_reason_for_provision_to_read(
+    service: Workspace,
+) -> None:
+    roster_id = init_roster(service, program=cohort(3)).roster_spreadsheet_id
+    provision(service, roster_id)
+    daily = sync_calendar(service, roster_id)  # writes the Meet links into every tab
+    assert len(daily.team_tabs_updated) == 3
+    weekly = provision(service, roster_id)
+    assert weekly.calls["sheets"]["read"] == 1 and writes(weekly) == 0
 
 
 def test_a_tl_edit_before_the_rollups_write_is_read_by_the_next_provision(

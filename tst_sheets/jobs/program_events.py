@@ -48,6 +48,7 @@ from tst_sheets.errors import ConfigError, GoogleError
 from tst_sheets.jobs import files as drive_files
 from tst_sheets.jobs.common import team_template
 from tst_sheets.jobs.reader import TeamRead, read_teams
+from tst_sheets.jobs.team_look import held_look, restamp
 from tst_sheets.model import Finding, Program, Team
 from tst_sheets.model.a1 import absolute_range_name, id_from_url
 from tst_sheets.workspace import Workspace
@@ -198,6 +199,7 @@ def _write(
     """Whether the tab holds (or in a dry run would hold) ``rows``."""
     if dry_run:
         return True
+    held = held_look(ws, tabs.spreadsheet_id)  # the service's write is no TL's edit
     try:
         write_program_events(ws, tabs, rows)
     except GoogleError as error:
@@ -212,6 +214,7 @@ def _write(
             )
         )
         return False
+    restamp(ws, tabs.spreadsheet_id, held)
     return True
 
 

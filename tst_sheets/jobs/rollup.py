@@ -11,9 +11,9 @@ Calls, for N active teams of which k changed since the last run:
 - 1 spreadsheets.batchUpdate per team whose own status changed (its Start Here), sent as soon
   as that team's read completes (the write quota works while reads go on), with Drive
   files.list around them so the service's own edit is not taken for a TL's next time: 1
-  before the first, 1 after the last, and 1 more per checkpoint that finished some; and for
-  each, 1 Drive files.get and (when provision recorded the Team tab) 1 files.update, so the
-  weekly provision does not read that tab again either;
+  before the first, 1 after the last, and 1 more per checkpoint that finished some; and 1
+  Drive files.get before each, and when provision's record of the Team tab held then, 1
+  files.get and 1 files.update after it, so the weekly provision does not read it again;
 - 1 spreadsheets.batchUpdate of the state tab alone every ``TST_CHECKPOINT_EVERY`` teams read
   (k/100 by default), so a run cut off resumes where it stopped.
 

@@ -22,7 +22,7 @@ from typing import Any
 from tst_sheets.commitments import CommitmentSet
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs.files import list_program_files
-from tst_sheets.jobs.team_look import restamp
+from tst_sheets.jobs.team_look import held_look, restamp
 from tst_sheets.model import TeamStatus
 from tst_sheets.rollup import start_here
 from tst_sheets.rollup.state import TeamEntry
@@ -111,10 +111,10 @@ class StartHereWriter:
         self._pending = [p for p in self._pending if id(p) not in settled]
 
     def _write(self, entry: TeamEntry, status: TeamStatus) -> str | None:
+        held = held_look(self.ws, entry.spreadsheet_id)
         failure = _write(self.ws, self.commitments, entry, status, self.as_of, self.colors)
-        untouched = (self._seen or {}).get(entry.spreadsheet_id) == entry.modified_time
-        if failure is None and untouched:  # no TL's edit since the read: provision's record
-            restamp(self.ws, entry.spreadsheet_id, entry.modified_time)  # still holds
+        if failure is None:
+            restamp(self.ws, entry.spreadsheet_id, held)
         return failure
 
 

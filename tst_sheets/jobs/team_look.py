@@ -41,19 +41,28 @@ def stamped(ws: Workspace, look: Look | None, book_id: str) -> Look | None:
     return look.model_copy(update={"modified_time": modified})
 
 
-def restamp(ws: Workspace, book_id: str, was: str | None) -> None:
-    """After another job's own write to a workbook (the roll-up's Start Here): provision's
-    record of the Team tab, if it held for the version ``was`` just before that write, moved
-    to the version after it (1 Drive read, 1 Drive write), so the next provision does not take
-    the service's write for a TL's edit and read the tab again."""
-    if not was:
+def held_look(ws: Workspace, book_id: str) -> Look | None:
+    """Provision's record of the Team tab when it holds for the workbook as it is now (1 Drive
+    read), asked just before another job's own write to it (see ``restamp``)."""
+    with suppress(GoogleError):  # unknown: nothing is moved, the next provision reads the tab
+        book = ws.drive.get_file(book_id, "id,modifiedTime,appProperties")
+        look = recorded_look(book.app_properties)
+        if look is not None and book.modified_time and look.modified_time == book.modified_time:
+            return look
+    return None
+
+
+def restamp(ws: Workspace, book_id: str, held: Look | None) -> None:
+    """After another job's own write (the roll-up's Start Here, the calendar's Program Events):
+    the record that ``held_look`` found holding just before it, moved to the version after it
+    (1 Drive read, 1 Drive write), so the next provision does not take the service's write for
+    a TL's edit and read the tab again."""
+    if held is None:
         return
     with suppress(GoogleError):  # unmoved: the next provision reads the tab, nothing worse
         book = ws.drive.get_file(book_id, "id,modifiedTime,appProperties")
-        look = recorded_look(book.app_properties)
-        if look is None or look.modified_time != was or not book.modified_time:
-            return
-        remember(ws, book, look.model_copy(update={"modified_time": book.modified_time}))
+        if book.modified_time:
+            remember(ws, book, held.model_copy(update={"modified_time": book.modified_time}))
 
 
 def recorded_members(
