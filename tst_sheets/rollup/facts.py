@@ -38,6 +38,8 @@ class TrendCells(BaseModel):
 
 
 class RecordFacts(BaseModel):
+    """One readable team's facts as of a date (see the module)."""
+
     goals_link: str = ""
     next_rows: list[tuple[str, str]] = Field(
         default_factory=list,
