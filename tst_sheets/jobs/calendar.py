@@ -6,7 +6,9 @@ Calls, for a program of N active teams with workbooks:
   its members, and its Program Events rows) + 1 values.batchGet per other team whose Program
   Events rows changed (see ``jobs.program_events``: a digest on the workbook says so) + 1
   values.update per team whose rows changed.
-- Drive: 1 files.list (every workbook's digest) + 1 files.update per team whose digest moved.
+- Drive: 1 files.list (every workbook's digest) + 1 files.update per team whose digest moved;
+  for each tab written, 1 files.get before it and, when provision's record of the Team tab
+  held then, 1 files.get and 1 files.update after it (``team_look.restamp``).
 - Calendar: 1 events.list per calendar page (2,500 events a page) + 1 write per event
   created, changed or cancelled. First run only: 1 calendarList.list to find a calendar a
   crashed run made but never recorded, 1 calendars.insert, and 1 roster write to record it.

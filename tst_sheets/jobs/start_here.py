@@ -6,7 +6,8 @@ only because the service wrote to it: one before the first write (a TL's edit si
 listing shows there), and one after writes finish (``settle``: the modified time of our own
 write, kept as the version read). A TL's edit that lands between our read and our write, or
 between our write and the next listing, is taken for ours; streaming keeps both gaps short.
-Provision's own record of the Team tab is moved past our write the same way (``restamp``).
+Provision's record of the Team tab, when it held just before our write, is moved past it
+(``team_look.restamp``).
 """
 
 from __future__ import annotations

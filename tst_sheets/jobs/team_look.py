@@ -1,6 +1,6 @@
 """Provision's record of each Team tab on the workbook itself (see ``provision.look``): written
 with one Drive files.update, and stamped with the modifiedTime Drive gives after the service's
-own write (provision's, or the roll-up's: ``restamp``)."""
+own write: provision's own, or another job's (``held_look`` and ``restamp``)."""
 
 from __future__ import annotations
 
