@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -49,6 +47,7 @@ from bench.scale import (
     GOOGLE_QUOTA,
     PER_USER,
     Cohort,
+    child_figures,
     cohort_in,
     copy_database,
     served,
@@ -167,14 +166,8 @@ def run_way(way: str, cohort: Cohort, url: str, out: Path) -> dict[str, Any]:
 
 
 def in_child(way: str, cohort_file: Path, url: str, out: Path) -> dict[str, Any]:
-    command = ["-m", "bench.export", "--way", way, "--cohort", str(cohort_file), "--url", url]
-    done = subprocess.run(
-        [sys.executable, *command, "--out", str(out)], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise SystemExit(f"{way} failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    command = ["-m", "bench.export", "--way", way, "--out", str(out)]
+    return child_figures(way, command, cohort_file, url)
 
 
 def rename_meetings(cohort: Cohort, url: str, template: WorkbookTemplate) -> int:

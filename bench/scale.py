@@ -235,9 +235,14 @@ PHASE_JOBS: dict[str, Callable[[Workspace, Cohort], dict[str, Any]]] = {
 
 
 def in_child(name: str, cohort_file: Path, url: str) -> dict[str, Any]:
-    command = ["-m", "bench.scale", "--phase", name, "--cohort", str(cohort_file), "--url", url]
+    return child_figures(name, ["-m", "bench.scale", "--phase", name], cohort_file, url)
+
+
+def child_figures(name: str, command: list[str], cohort_file: Path, url: str) -> dict[str, Any]:
+    """Run ``python <command> --cohort … --url …`` in a process of its own (so its CPU and
+    memory are its own): the JSON figures on the last line it prints."""
     done = subprocess.run(
-        [sys.executable, *command],
+        [sys.executable, *command, "--cohort", str(cohort_file), "--url", url],
         capture_output=True,
         text=True,
         check=False,
