@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.common import resend_if_lost
 from tst_sheets.jobs.start_here import StartHereWriter
 from tst_sheets.rollup.state import RollupState, SheetLayout, TeamEntry, encode_state
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.workspace import Workspace, once
+from tst_sheets.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,7 @@ class Checkpoint:
         if column == self.saved:
             return
         try:
-            requests = state_requests(self.tpl, column)
-            # values and sizes only: sending it again after a lost answer changes nothing
-            once(
-                lambda: self.ws.sheets.batch_update(self.book_id, requests),
-                lambda: None,
-                self.ws.policy,
-            )
+            resend_if_lost(self.ws, self.book_id, state_requests(self.tpl, column))
         except GoogleError as error:  # a lost checkpoint costs re-reads, never the run
             self.problems.append(f"progress not saved ({error})")
             return

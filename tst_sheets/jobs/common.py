@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from tst_sheets.errors import ConfigError
 from tst_sheets.jobs.files import find_roster
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import ID_ALPHABET, is_google_id
 from tst_sheets.templates import WorkbookTemplate, load_template
-from tst_sheets.workspace import Workspace
+from tst_sheets.workspace import Workspace, once
 
 TEAM_TEMPLATE = "team_workbook"
 
@@ -41,3 +42,9 @@ def as_of_date(ws: Workspace, program: Program, as_of: date | None = None) -> da
 
 def team_template(ws: Workspace) -> WorkbookTemplate:
     return load_template(TEAM_TEMPLATE, ws.settings.templates_dir)
+
+
+def resend_if_lost(ws: Workspace, spreadsheet_id: str, requests: list[dict[str, Any]]) -> None:
+    """One ``batchUpdate`` that may be sent twice (values and sizes, or blank rows): the
+    transport never resends a batchUpdate after a lost answer, so this sends it again."""
+    once(lambda: ws.sheets.batch_update(spreadsheet_id, requests), lambda: None, ws.policy)

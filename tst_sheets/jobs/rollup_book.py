@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from tst_sheets.errors import GoogleError
 from tst_sheets.jobs import files as drive_files
+from tst_sheets.jobs.common import resend_if_lost
 from tst_sheets.jobs.roster import record_setting
 from tst_sheets.model import DriveFile, Program
 from tst_sheets.model.a1 import absolute_range_name
@@ -18,9 +19,9 @@ from tst_sheets.reading.roster import RosterRead
 from tst_sheets.rollup.grid import Grid
 from tst_sheets.rollup.state import SheetLayout
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.rollup.write_plan import MAX_REQUEST_BYTES, Request, plan
+from tst_sheets.rollup.write_plan import MAX_REQUEST_BYTES, plan
 from tst_sheets.templates import render_create
-from tst_sheets.workspace import Workspace, once
+from tst_sheets.workspace import Workspace
 
 KIND = "rollup"
 STATE_RANGE = "A1:A"
@@ -96,11 +97,7 @@ def write(
         if error.status != 400 and not error.ambiguous:
             raise
         for batch in plan(grids, read_layout(ws, book_id), tpl, limit):
-            _send_once(ws, book_id, batch)
-
-
-def _send_once(ws: Workspace, book_id: str, batch: list[Request]) -> None:
-    once(lambda: ws.sheets.batch_update(book_id, batch), lambda: None, ws.policy)
+            resend_if_lost(ws, book_id, batch)
 
 
 def record_in_roster(ws: Workspace, roster: RosterRead, book_id: str) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.common import resend_if_lost
 from tst_sheets.model.a1 import absolute_range_name
 from tst_sheets.nudges.log import HEADER, LogRow, SentLog
 from tst_sheets.templates.create import TAB_KEY, tab_metadata
@@ -139,5 +140,4 @@ def grow(ws: Workspace, roster_id: str, needed: int) -> None:
     if found is None or found[2] >= needed:
         raise GoogleError(400, f"the {TITLE} tab cannot hold {needed} rows", api="sheets")
     more = {"appendDimension": {"sheetId": found[0], "dimension": "ROWS", "length": needed}}
-    # Sent once; a second append after a lost answer would only add blank rows.
-    once(lambda: ws.sheets.batch_update(roster_id, [more]), lambda: None, ws.policy)
+    resend_if_lost(ws, roster_id, [more])  # twice, it would only add blank rows

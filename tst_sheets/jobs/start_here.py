@@ -22,13 +22,14 @@ from typing import Any
 
 from tst_sheets.commitments import CommitmentSet
 from tst_sheets.errors import GoogleError
+from tst_sheets.jobs.common import resend_if_lost
 from tst_sheets.jobs.files import list_program_files
 from tst_sheets.jobs.team_look import held_look, restamp
 from tst_sheets.model import TeamStatus
 from tst_sheets.rollup import start_here
 from tst_sheets.rollup.state import TeamEntry
 from tst_sheets.rollup.template import RollupTemplate
-from tst_sheets.workspace import Workspace, once
+from tst_sheets.workspace import Workspace
 
 WRITERS = 4  # Start Here writes at once: the write quota, not threads, sets the pace
 
@@ -134,10 +135,8 @@ def _write(
     """One batchUpdate on the team's Start Here; the problem in words if it failed."""
     assert entry.start_layout is not None
     requests = start_here.requests(entry.start_layout, status, as_of, commitments, colors)
-    try:  # values and sizes only: sending it again after a lost answer changes nothing
-        once(
-            lambda: ws.sheets.batch_update(entry.spreadsheet_id, requests), lambda: None, ws.policy
-        )
+    try:
+        resend_if_lost(ws, entry.spreadsheet_id, requests)
     except GoogleError as error:
         return f"{entry.team_id}: Start Here not updated ({error})"
     return None
