@@ -214,7 +214,7 @@ def _write(
             )
         )
         return False
-    restamp(ws, tabs.spreadsheet_id, held)
+    restamp(ws, held)
     return True
 
 

@@ -116,7 +116,7 @@ class StartHereWriter:
         held = held_look(self.ws, entry.spreadsheet_id)
         failure = _write(self.ws, self.commitments, entry, status, self.as_of, self.colors)
         if failure is None:
-            restamp(self.ws, entry.spreadsheet_id, held)
+            restamp(self.ws, held)
         return failure
 
 

@@ -38,31 +38,34 @@ def stamped(ws: Workspace, look: Look | None, book_id: str) -> Look | None:
         modified = ws.drive.get_file(book_id, "id,modifiedTime").modified_time
     except GoogleError:
         return None
-    return look.model_copy(update={"modified_time": modified})
+    return look.model_copy(update={"modified_time": modified}) if modified else None
 
 
-def held_look(ws: Workspace, book_id: str) -> Look | None:
+Held = tuple[DriveFile, Look]  # a workbook as listed just before a write, and its record
+
+
+def held_look(ws: Workspace, book_id: str) -> Held | None:
     """Provision's record of the Team tab when it holds for the workbook as it is now (1 Drive
     read), asked just before another job's own write to it (see ``restamp``)."""
     with suppress(GoogleError):  # unknown: nothing is moved, the next provision reads the tab
         book = ws.drive.get_file(book_id, "id,modifiedTime,appProperties")
         look = recorded_look(book.app_properties)
         if look is not None and book.modified_time and look.modified_time == book.modified_time:
-            return look
+            return book, look
     return None
 
 
-def restamp(ws: Workspace, book_id: str, held: Look | None) -> None:
+def restamp(ws: Workspace, held: Held | None) -> None:
     """After another job's own write (the roll-up's Start Here, the calendar's Program Events):
     the record that ``held_look`` found holding just before it, moved to the version after it
-    (1 Drive read, 1 Drive write), so the next provision does not take the service's write for
-    a TL's edit and read the tab again."""
+    (``stamped``, then 1 Drive write), so the next provision does not take the service's write
+    for a TL's edit and read the tab again. Unmoved, the next provision reads the tab."""
     if held is None:
         return
-    with suppress(GoogleError):  # unmoved: the next provision reads the tab, nothing worse
-        book = ws.drive.get_file(book_id, "id,modifiedTime,appProperties")
-        if book.modified_time:
-            remember(ws, book, held.model_copy(update={"modified_time": book.modified_time}))
+    book, look = held
+    moved = stamped(ws, look, book.id)
+    if moved is not None:
+        remember(ws, book, moved)
 
 
 def recorded_members(
